@@ -1,0 +1,47 @@
+// `mailserver domain add|remove|list`.
+import { parseArgs } from 'node:util';
+import { DkimKeyStore } from '../auth/dkim-keys.js';
+import { print, UsageError, type CliIo } from './io.js';
+import { openManageContext } from './manage-context.js';
+
+export const DOMAIN_USAGE = `usage: mailserver domain add NAME | remove NAME [--force] | list [--json]   [--data DIR]`;
+
+export async function domainCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { data: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+  });
+  const [action, name, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
+  if ((action === 'add' || action === 'remove') && !name) throw new UsageError(`domain ${action} needs a domain name`);
+  if (action !== 'add' && action !== 'remove' && action !== 'list') throw new UsageError(DOMAIN_USAGE);
+  const ctx = openManageContext(values.data);
+  try {
+    switch (action) {
+      case 'add': {
+        const domain = ctx.directory.db.transaction(() => {
+          const added = ctx.directory.domains.add(name!);
+          new DkimKeyStore(ctx.directory.db).ensureForDomain(added.name);
+          return added;
+        })();
+        print(io, `added domain ${domain.name}`);
+        break;
+      }
+      case 'remove':
+        ctx.directory.domains.remove(name!, values.force ?? false);
+        print(io, `removed domain ${name}`);
+        break;
+      case 'list': {
+        const domains = ctx.directory.domains.list();
+        if (values.json) print(io, JSON.stringify(domains.map((d) => ({ name: d.name, display: d.display, createdAt: d.createdAt }))));
+        else for (const d of domains) print(io, d.display === d.name ? d.name : `${d.name} (${d.display})`);
+        break;
+      }
+    }
+    return 0;
+  } finally {
+    ctx.close();
+  }
+}

@@ -1,0 +1,120 @@
+// Server configuration: DATA/config.json, validated once at the boundary (zod), with command-line
+// flags layered on top for one run. Ports set to null are not started; 0 picks a free port.
+import { readFileSync, existsSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../common/errors.js';
+
+const port = z.number().int().min(0).max(65535).nullable();
+
+export const PORT_NAMES = ['smtp', 'submission', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s', 'http', 'https', 'admin'] as const;
+export type PortName = (typeof PORT_NAMES)[number];
+
+export const ConfigSchema = z
+  .object({
+    hostname: z.string().min(1).default(() => osHostname() || 'localhost'),
+    listen: z.string().min(1).default('0.0.0.0'),
+    ports: z
+      .object({
+        smtp: port.default(25),
+        submission: port.default(587),
+        smtps: port.default(465),
+        imap: port.default(143),
+        imaps: port.default(993),
+        pop3: port.default(110),
+        pop3s: port.default(995),
+        http: port.default(80),
+        https: port.default(443),
+        admin: port.default(8480),
+      })
+      .strict()
+      .prefault({}),
+    /** Resolver for every lookup, `HOST[:PORT]`; null = the system's resolvers. */
+    dns: z.string().nullable().default(null),
+    publicIp: z.string().nullable().default(null),
+    limits: z
+      .object({
+        maxMessageBytes: z.number().int().positive().default(50 * 1024 * 1024),
+        maxRecipients: z.number().int().positive().default(100),
+        maxConnections: z.number().int().positive().default(1000),
+        /** Seconds an idle SMTP connection is kept. */
+        smtpIdleSeconds: z.number().int().positive().default(300),
+      })
+      .strict()
+      .prefault({}),
+    smtp: z
+      .object({
+        /** Pause before the port-25 greeting, to catch clients that talk first; 0 = off. */
+        greetingDelayMs: z.number().int().min(0).max(30_000).default(0),
+      })
+      .strict()
+      .prefault({}),
+    security: z
+      .object({
+        /** Allow password logins without TLS from loopback addresses. */
+        plaintextAuthFromLoopback: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export function configPath(dataDir: string): string {
+  return join(dataDir, 'config.json');
+}
+
+/** Read DATA/config.json (absent = all defaults) and apply `overrides` on top. */
+export function loadConfig(dataDir: string, overrides: ConfigInput = {}): Config {
+  let fromFile: unknown = {};
+  const file = configPath(dataDir);
+  if (existsSync(file)) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new UserError(`${file} is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  const merged = mergeDeep(fromFile, overrides);
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(`invalid configuration at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function mergeDeep(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = mergeDeep(base[k], v);
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Parse `HOST[:PORT]` (IPv6 as `[addr]:port`) into a resolver server string for node:dns. */
+export function parseDnsServer(text: string): { host: string; port: number } {
+  const m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text) ?? /^([^:]+)(?::(\d+))?$/.exec(text);
+  if (!m) {
+    if (/^[0-9a-fA-F:]+$/.test(text) && text.includes(':')) return { host: text, port: 53 };
+    throw new UserError(`invalid DNS server: ${JSON.stringify(text)} (expected HOST[:PORT])`);
+  }
+  const portNum = m[2] ? Number(m[2]) : 53;
+  if (!Number.isInteger(portNum) || portNum < 1 || portNum > 65535) throw new UserError(`invalid DNS port in ${text}`);
+  return { host: m[1]!, port: portNum };
+}

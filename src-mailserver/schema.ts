@@ -1,0 +1,17 @@
+// Every subsystem's migrations, in dependency order (the store's tables reference accounts).
+// The one list both the server and the management commands open the database with.
+import { join } from 'node:path';
+import { openDatabase, type Db, type MigrationSet } from './directory/database.js';
+import { directoryMigrations } from './directory/migrations.js';
+import { storeMigrations } from './store/migrations.js';
+import { authMigrations } from './auth/migrations.js';
+
+export const ALL_MIGRATIONS: MigrationSet[] = [directoryMigrations, storeMigrations, authMigrations];
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, 'mailserver.db');
+}
+
+export function openMailDatabase(dataDir: string): Db {
+  return openDatabase(databasePath(dataDir), ALL_MIGRATIONS);
+}

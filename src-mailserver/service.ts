@@ -1,0 +1,94 @@
+// Composition root: opens the data directory and database, runs crash recovery, and starts the
+// listeners of every subsystem that exists. The only file that wires subsystems together.
+// Listeners whose port is null are not started; port 0 picks a free port.
+import type { Logger } from 'pino';
+import type { Config, PortName } from './config/config.js';
+import { prepareDataDir } from './config/data-dir.js';
+import type { Db } from './directory/database.js';
+import { Directory } from './directory/directory.js';
+import { createResolver, type DnsResolver } from './dns/resolver.js';
+import { openMailDatabase } from './schema.js';
+import { createInboundListener } from './smtp/inbound-server.js';
+import type { SmtpListener } from './smtp/listener.js';
+import { MessageStore } from './store/message-store.js';
+import { ensureSelfSigned } from './tls/self-signed.js';
+import { TlsProvider } from './tls/tls-provider.js';
+
+export interface ServiceOptions {
+  dataDir: string;
+  config: Config;
+  logger: Logger;
+}
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export class MailService {
+  readonly ports: Partial<Record<PortName, number>> = {};
+  private readonly listeners: Stoppable[] = [];
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly config: Config,
+    readonly db: Db,
+    readonly directory: Directory,
+    readonly store: MessageStore,
+    readonly tls: TlsProvider,
+    readonly resolver: DnsResolver,
+    readonly log: Logger,
+  ) {}
+
+  static async start(options: ServiceOptions): Promise<MailService> {
+    const { config, logger } = options;
+    const dataDir = prepareDataDir(options.dataDir);
+    const db = openMailDatabase(dataDir);
+    const directory = new Directory(db);
+    const store = new MessageStore(dataDir, db, logger.child({ component: 'store' }));
+    const recovery = await store.startRun(directory.accounts.list());
+    logger.info({ component: 'store', ...recovery }, 'store ready');
+    const tls = new TlsProvider(await ensureSelfSigned(dataDir, config.hostname));
+    const resolver = createResolver(config.dns);
+    const service = new MailService(dataDir, config, db, directory, store, tls, resolver, logger);
+    try {
+      await service.startListeners();
+    } catch (err) {
+      await service.stop();
+      throw err;
+    }
+    return service;
+  }
+
+  private async startListeners(): Promise<void> {
+    const { ports, listen } = this.config;
+    if (ports.smtp !== null) {
+      const smtp = createInboundListener({
+        config: this.config,
+        directory: this.directory,
+        store: this.store,
+        tls: this.tls,
+        resolver: this.resolver,
+        log: this.log.child({ component: 'smtp' }),
+      });
+      await this.listen('smtp', smtp, ports.smtp, listen);
+    }
+  }
+
+  private async listen(name: PortName, listener: SmtpListener, port: number, host: string): Promise<void> {
+    this.ports[name] = await listener.listen(port, host);
+    this.listeners.push(listener);
+    this.log.info({ component: name, port: this.ports[name], host }, 'listening');
+  }
+
+  /** Stop accepting, finish what is in flight, close the database. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.allSettled(this.listeners.map((l) => l.stop()));
+      this.store.endRun();
+      this.db.close();
+      this.log.info('stopped');
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,192 @@
+// The port-25 listener (the MX role): takes mail for local recipients from anyone, never relays.
+// EHLO advertises PIPELINING, 8BITMIME, SMTPUTF8, SIZE, ENHANCEDSTATUSCODES and STARTTLS. Each
+// accepted message is spooled once, hard-linked into every local recipient's Maildir and
+// committed to the index before the 250 (RFC 5321 §4.1.1.4, §6.1: we are responsible once we say
+// so). Policy lives in recipient-policy.ts; this file wires hooks, trace fields and logging.
+import type { Logger } from 'pino';
+import type { SMTPServerDataStream, SMTPServerOptions, SMTPServerSession, SMTPServerEnvelope } from 'smtp-server';
+import { unlink } from 'node:fs/promises';
+import type { Config } from '../config/config.js';
+import type { Directory } from '../directory/directory.js';
+import type { Account } from '../directory/accounts.js';
+import type { DnsResolver } from '../dns/resolver.js';
+import { newId } from '../common/ids.js';
+import { receivedHeader, receivedProtocol, returnPathHeader } from '../mail/trace-headers.js';
+import type { MessageStore } from '../store/message-store.js';
+import type { SpooledMessage } from '../store/spool.js';
+import type { TlsProvider } from '../tls/tls-provider.js';
+import { decideInboundRecipient } from './recipient-policy.js';
+import { receiveMessage } from './receive-message.js';
+import { Replies } from './replies.js';
+import { SmtpListener } from './listener.js';
+
+/** Where mail for remote targets (forwarding aliases) and failed local copies go: the queue. */
+export interface Forwarder {
+  enqueue(message: { spool: SpooledMessage; sender: string; recipients: string[]; reason: 'forward' | 'local-retry'; accounts?: Account[] }): Promise<string>;
+}
+
+export interface InboundDeps {
+  config: Config;
+  directory: Directory;
+  store: MessageStore;
+  tls: TlsProvider;
+  resolver: DnsResolver;
+  log: Logger;
+  forwarder?: Forwarder;
+}
+
+interface Transaction {
+  id: string;
+  accounts: Map<number, Account>;
+  remote: Map<string, string>;
+}
+
+export function createInboundListener(deps: InboundDeps): SmtpListener {
+  const { config, directory, store, log } = deps;
+  const transactions = new WeakMap<SMTPServerEnvelope, Transaction>();
+  const txnOf = (session: SMTPServerSession): Transaction => {
+    let txn = transactions.get(session.envelope);
+    if (!txn) transactions.set(session.envelope, (txn = { id: newId('q'), accounts: new Map(), remote: new Map() }));
+    return txn;
+  };
+
+  const options: SMTPServerOptions & { greetingDelay: number } = {
+    name: config.hostname,
+    banner: 'Homemail ESMTP',
+    size: config.limits.maxMessageBytes,
+    rejectOversized: true,
+    maxRecipients: config.limits.maxRecipients,
+    maxClients: config.limits.maxConnections,
+    socketTimeout: config.limits.smtpIdleSeconds * 1000,
+    greetingDelay: config.smtp.greetingDelayMs,
+    authOptional: true,
+    disabledCommands: ['AUTH'],
+    hideENHANCEDSTATUSCODES: false,
+    hideSMTPUTF8: false,
+    hide8BITMIME: false,
+    hidePIPELINING: false,
+    key: deps.tls.keyPair.key,
+    cert: deps.tls.keyPair.cert,
+    SNICallback: deps.tls.sniCallback,
+    logger: false,
+    resolver: {
+      reverse: (ip, cb) => {
+        deps.resolver.reverse(ip).then(
+          (names) => cb(null, names),
+          (err: Error) => cb(err),
+        );
+      },
+    },
+
+    onConnect(session, callback) {
+      log.debug({ cid: session.id, proto: 'smtp', remote: session.remoteAddress }, 'connect');
+      callback();
+    },
+
+    onMailFrom(address, session, callback) {
+      log.debug({ cid: session.id, proto: 'smtp', from: address.address }, 'mail from');
+      callback();
+    },
+
+    onRcptTo(address, session, callback) {
+      const decision = decideInboundRecipient(directory.recipients, address.address, { canForward: deps.forwarder !== undefined });
+      if (!decision.ok) {
+        log.info(
+          { cid: session.id, proto: 'smtp', remote: session.remoteAddress, from: fromOf(session), to: address.address, result: 'rejected', reason: decision.reason },
+          'recipient refused',
+        );
+        return callback(decision.reply);
+      }
+      const txn = txnOf(session);
+      for (const account of decision.resolution.accounts) {
+        if (account.quotaBytes !== null || account.quotaMessages !== null) {
+          const usage = store.index.accountUsage(account.id);
+          if ((account.quotaBytes !== null && usage.bytes >= account.quotaBytes) || (account.quotaMessages !== null && usage.messages >= account.quotaMessages)) {
+            log.info({ cid: session.id, proto: 'smtp', to: address.address, result: 'rejected', reason: 'quota' }, 'recipient refused');
+            return callback(Replies.mailboxFull());
+          }
+        }
+      }
+      for (const account of decision.resolution.accounts) txn.accounts.set(account.id, account);
+      for (const r of decision.resolution.remote) txn.remote.set(r.toLowerCase(), r);
+      callback();
+    },
+
+    onData(stream, session, callback) {
+      handleData(stream as SMTPServerDataStream, session).then(
+        (reply) => callback(null, reply),
+        (err: Error & { responseCode?: number }) => {
+          if (!err.responseCode) {
+            log.error({ cid: session.id, proto: 'smtp', err }, 'message not stored');
+            return callback(Replies.tempFailure());
+          }
+          callback(err);
+        },
+      );
+    },
+  };
+
+  async function handleData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+    const txn = txnOf(session);
+    const sender = fromOf(session);
+    const rcpts = session.envelope.rcptTo.map((r) => r.address);
+    const trace =
+      returnPathHeader(sender) +
+      receivedHeader({
+        helo: session.hostNameAppearsAs || '',
+        reverseName: session.clientHostname && !session.clientHostname.startsWith('[') ? session.clientHostname : undefined,
+        remoteAddress: session.remoteAddress,
+        byHost: config.hostname,
+        protocol: receivedProtocol({
+          esmtp: session.openingCommand === 'EHLO',
+          tls: session.secure,
+          auth: Boolean(session.user),
+          utf8: Boolean(session.envelope.smtpUtf8),
+        }),
+        id: txn.id,
+        forRecipient: rcpts.length === 1 ? rcpts[0] : undefined,
+        tls: session.secure && session.tlsOptions ? { version: session.tlsOptions.version ?? 'TLS', cipher: session.tlsOptions.name ?? '' } : undefined,
+      });
+    const received = await receiveMessage(store.dataDir, stream, trace);
+    const base = { cid: session.id, proto: 'smtp', remote: session.remoteAddress, queueId: txn.id, from: sender, to: rcpts };
+    if (!received.ok) {
+      log.info({ ...base, result: 'rejected', reason: 'size' }, 'message refused');
+      throw Replies.tooBig(config.limits.maxMessageBytes);
+    }
+    const { spool, messageId } = received;
+    try {
+      const accounts = [...txn.accounts.values()];
+      const outcomes = await store.delivery.deliver(spool, accounts.map((account) => ({ account })));
+      const failed = outcomes.filter((o) => !o.ok).map((o) => o.target.account);
+      const remote = [...txn.remote.values()];
+      if (failed.length > 0 && failed.length === accounts.length && remote.length === 0) {
+        const allQuota = outcomes.every((o) => !o.ok && o.reason === 'quota');
+        log.warn({ ...base, msgid: messageId, size: spool.size, result: 'failed', reason: allQuota ? 'quota' : 'storage' }, 'message not delivered');
+        throw allQuota ? Replies.mailboxFull() : Replies.tempFailure();
+      }
+      if (remote.length > 0 || failed.length > 0) {
+        if (!deps.forwarder) {
+          log.warn({ ...base, msgid: messageId, result: 'failed', reason: 'partial-no-queue', failed: failed.map((a) => a.address) }, 'message partly delivered');
+          throw Replies.tempFailure();
+        }
+        if (remote.length > 0) await deps.forwarder.enqueue({ spool, sender, recipients: remote, reason: 'forward' });
+        if (failed.length > 0) {
+          await deps.forwarder.enqueue({ spool, sender, recipients: failed.map((a) => a.address), reason: 'local-retry', accounts: failed });
+        }
+      }
+      log.info(
+        { ...base, msgid: messageId, size: spool.size, result: 'delivered', local: accounts.length - failed.length, queued: remote.length + failed.length },
+        'message accepted',
+      );
+      return `2.0.0 Ok: queued as ${txn.id}`;
+    } finally {
+      await unlink(spool.path).catch(() => undefined);
+    }
+  }
+
+  return new SmtpListener(options);
+}
+
+function fromOf(session: SMTPServerSession): string {
+  return session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+}

@@ -1,0 +1,90 @@
+// Incoming spool: a message being received is written to DATA/queue/incoming/<id>, then fsync'd.
+// Local delivery hard-links that file into each recipient's Maildir (one write, many mailboxes);
+// the outbound queue takes its own link. Whatever is left in incoming/ at start-up was never
+// acknowledged to a client and is removed. The spool starts with the trace fields we add
+// (Return-Path, Received); `headerBytes` says how long that prefix is.
+import { open, unlink, mkdir, readdir, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { newId } from '../common/ids.js';
+
+export interface SpooledMessage {
+  path: string;
+  size: number;
+  /** Length of the trace fields we prepended (Return-Path + Received), for forwarding. */
+  headerBytes: number;
+}
+
+export function incomingDir(dataDir: string): string {
+  return join(dataDir, 'queue', 'incoming');
+}
+
+export class SpoolWriter {
+  private size = 0;
+  private headerBytes = 0;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly fh: FileHandle,
+  ) {}
+
+  static async create(dataDir: string): Promise<SpoolWriter> {
+    const dir = incomingDir(dataDir);
+    const path = join(dir, newId('s'));
+    let fh: FileHandle;
+    try {
+      fh = await open(path, 'wx', 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      fh = await open(path, 'wx', 0o600);
+    }
+    return new SpoolWriter(path, fh);
+  }
+
+  /** Write the trace prefix; must come before any body bytes. */
+  async writeHeader(text: string): Promise<void> {
+    const buf = Buffer.from(text, 'utf8');
+    await this.write(buf);
+    this.headerBytes += buf.length;
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const { bytesWritten } = await this.fh.write(chunk, offset, chunk.length - offset, this.size);
+      offset += bytesWritten;
+      this.size += bytesWritten;
+    }
+  }
+
+  /** fsync and close: after this resolves the bytes are on disk. */
+  async finish(): Promise<SpooledMessage> {
+    await this.fh.sync();
+    await this.fh.close();
+    this.closed = true;
+    return { path: this.path, size: this.size, headerBytes: this.headerBytes };
+  }
+
+  /** Give up on this message: close and remove the file. */
+  async abort(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      await this.fh.close().catch(() => undefined);
+    }
+    await unlink(this.path).catch(() => undefined);
+  }
+}
+
+/** Remove spool files of transactions that never finished (called at start-up). */
+export async function cleanIncoming(dataDir: string): Promise<number> {
+  const dir = incomingDir(dataDir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  await Promise.all(names.map((n) => unlink(join(dir, n)).catch(() => undefined)));
+  return names.length;
+}
