@@ -2,6 +2,8 @@
 // listeners of every subsystem that exists. The only file that wires subsystems together.
 // Listeners whose port is null are not started; port 0 picks a free port.
 import type { Logger } from 'pino';
+import { Authenticator } from './auth/authenticator.js';
+import { LoginLimiter } from './auth/login-limiter.js';
 import type { Config, PortName } from './config/config.js';
 import { prepareDataDir } from './config/data-dir.js';
 import type { Db } from './directory/database.js';
@@ -37,6 +39,8 @@ export class MailService {
     readonly store: MessageStore,
     readonly tls: TlsProvider,
     readonly resolver: DnsResolver,
+    /** Password logins for every protocol, through one shared failed-login limiter. */
+    readonly authenticator: Authenticator,
     readonly log: Logger,
   ) {}
 
@@ -50,7 +54,8 @@ export class MailService {
     logger.info({ component: 'store', ...recovery }, 'store ready');
     const tls = new TlsProvider(await ensureSelfSigned(dataDir, config.hostname));
     const resolver = createResolver(config.dns);
-    const service = new MailService(dataDir, config, db, directory, store, tls, resolver, logger);
+    const authenticator = new Authenticator(directory.accounts, new LoginLimiter(), logger.child({ component: 'auth' }));
+    const service = new MailService(dataDir, config, db, directory, store, tls, resolver, authenticator, logger);
     try {
       await service.startListeners();
     } catch (err) {
