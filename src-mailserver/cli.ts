@@ -4,6 +4,7 @@
 import { UserError } from './common/errors.js';
 import { accountCommand, ACCOUNT_USAGE } from './cli/account-command.js';
 import { aliasCommand, ALIAS_USAGE } from './cli/alias-command.js';
+import { dnsCommand, DNS_USAGE } from './cli/dns-command.js';
 import { domainCommand, DOMAIN_USAGE } from './cli/domain-command.js';
 import { UsageError, type CliIo } from './cli/io.js';
 import { serveCommand, SERVE_USAGE } from './cli/serve-command.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   domain: { run: domainCommand, usage: DOMAIN_USAGE },
   account: { run: accountCommand, usage: ACCOUNT_USAGE },
   alias: { run: aliasCommand, usage: ALIAS_USAGE },
+  dns: { run: dnsCommand, usage: DNS_USAGE },
 };
 
 export const USAGE = `mailserver: a personal mail server (SMTP, Maildir, IMAP, POP3)

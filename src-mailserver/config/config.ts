@@ -57,6 +57,43 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Public IP detection and the live DNS checks (dns/). */
+    network: z
+      .object({
+        /** URL answering with the caller's address as plain text, used when publicIp is not set and no interface has a public address. */
+        publicIpEchoUrl: z.string().url().nullable().default(null),
+        /** Minutes between the watchdog's public IP checks; 0 = off. */
+        publicIpWatchMinutes: z.number().int().min(0).max(1440).default(10),
+        /** HOST[:PORT] the outbound port-25 check connects to. */
+        port25TestHost: z.string().min(1).default('gmail-smtp-in.l.google.com:25'),
+        /** DNS blocklist zones the public IP is looked up in. */
+        dnsbls: z.array(z.string().min(1)).default(['zen.spamhaus.org', 'bl.spamcop.net', 'b.barracudacentral.org']),
+        /** Where DMARC and TLS-RPT reports go; null = postmaster@DOMAIN. */
+        reportAddress: z.string().email().nullable().default(null),
+        dmarcPolicy: z.enum(['quarantine', 'reject']).default('quarantine'),
+      })
+      .strict()
+      .prefault({}),
+    /** Certificates (tls/): a PEM pair of the user's own, else ACME when enabled, else self-signed. */
+    tls: z
+      .object({
+        certFile: z.string().min(1).nullable().default(null),
+        keyFile: z.string().min(1).nullable().default(null),
+        acme: z
+          .object({
+            enabled: z.boolean().default(false),
+            directoryUrl: z.string().url().default('https://acme-v02.api.letsencrypt.org/directory'),
+            email: z.string().email().nullable().default(null),
+            /** A PEM file of extra CA certificates to trust when talking to the ACME server. */
+            caFile: z.string().min(1).nullable().default(null),
+            /** Renew this many days before expiry. */
+            renewDays: z.number().int().min(1).max(89).default(30),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

@@ -14,6 +14,12 @@ export interface DnsResolver {
   resolve6(name: string): Promise<string[]>;
   /** PTR names for an IP address; empty when none. */
   reverse(ip: string): Promise<string[]>;
+  resolveCname(name: string): Promise<string[]>;
+  resolveSrv(name: string): Promise<{ name: string; port: number; priority: number; weight: number }[]>;
+  /** PTR records of a name (`4.3.2.1.in-addr.arpa`), errors kept: loopback is not special here. */
+  resolvePtr(name: string): Promise<string[]>;
+  /** Any record type, in node's shapes: the form mailauth's SPF/DMARC/MTA-STS code calls. */
+  resolve(name: string, rrtype: string): Promise<unknown>;
 }
 
 export function isLoopback(ip: string): boolean {
@@ -33,6 +39,10 @@ export function createResolver(server: string | null, options: { timeoutMs?: num
     resolveTxt: (name) => node.resolveTxt(name),
     resolve4: (name) => node.resolve4(name),
     resolve6: (name) => node.resolve6(name),
+    resolveCname: (name) => node.resolveCname(name),
+    resolveSrv: (name) => node.resolveSrv(name),
+    resolvePtr: (name) => node.resolvePtr(name),
+    resolve: (name, rrtype) => node.resolve(name, rrtype),
     async reverse(ip) {
       if (isLoopback(ip)) return ['localhost'];
       try {
