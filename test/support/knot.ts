@@ -47,7 +47,8 @@ export function zoneHeader(zone: string, nsAddress: string, serial = 1): string 
   return `$ORIGIN ${zone}.\n$TTL 60\n@ SOA ns.${zone}. hostmaster.${zone}. ${serial} 3600 900 604800 60\n@ NS ns.${zone}.\nns A ${nsAddress}\n`;
 }
 
-export async function startKnot(t: TestContext, address: string, zones: Record<string, string>): Promise<KnotServer> {
+/** `t` is a test (its after) or any object with an `after` that runs at the end (the file's `after`). */
+export async function startKnot(t: Pick<TestContext, 'after'>, address: string, zones: Record<string, string>): Promise<KnotServer> {
   const temp = await makeTempDir('knot-');
   const dir = temp.path;
   await Promise.all(['run', 'db', 'zones'].map((d) => mkdir(join(dir, d))));
