@@ -11,10 +11,11 @@ import { Directory } from './directory/directory.js';
 import { createResolver, type DnsResolver } from './dns/resolver.js';
 import { openMailDatabase } from './schema.js';
 import { createInboundListener } from './smtp/inbound-server.js';
-import type { SmtpListener } from './smtp/listener.js';
 import { MessageStore } from './store/message-store.js';
 import { ensureSelfSigned } from './tls/self-signed.js';
 import { TlsProvider } from './tls/tls-provider.js';
+import { AcmeChallengeStore } from './tls/acme-challenges.js';
+import { WebListener } from './http/web-listener.js';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -26,10 +27,16 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
+interface Listener extends Stoppable {
+  listen(port: number, host: string): Promise<number>;
+}
+
 export class MailService {
   readonly ports: Partial<Record<PortName, number>> = {};
   private readonly listeners: Stoppable[] = [];
   private stopping: Promise<void> | null = null;
+  /** Pending ACME HTTP-01 challenges, answered by the port-80 listener. */
+  readonly acmeChallenges = new AcmeChallengeStore();
 
   private constructor(
     readonly dataDir: string,
@@ -78,9 +85,18 @@ export class MailService {
       });
       await this.listen('smtp', smtp, ports.smtp, listen);
     }
+    const web = {
+      config: this.config,
+      directory: this.directory,
+      challenges: this.acmeChallenges,
+      runningPorts: () => this.ports,
+      log: this.log.child({ component: 'http' }),
+    };
+    if (ports.http !== null) await this.listen('http', new WebListener(web, null), ports.http, listen);
+    if (ports.https !== null) await this.listen('https', new WebListener(web, this.tls), ports.https, listen);
   }
 
-  private async listen(name: PortName, listener: SmtpListener, port: number, host: string): Promise<void> {
+  private async listen(name: PortName, listener: Listener, port: number, host: string): Promise<void> {
     this.ports[name] = await listener.listen(port, host);
     this.listeners.push(listener);
     this.log.info({ component: name, port: this.ports[name], host }, 'listening');

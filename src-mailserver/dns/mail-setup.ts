@@ -27,9 +27,14 @@ export interface MailSetupInput {
   ttl?: number;
 }
 
+/** MTA-STS `enforce` only when senders can trust our certificate (ACME or the user's own). */
+export function mtaStsModeFor(config: Config): 'enforce' | 'testing' {
+  const trustedCertificate = config.tls.acme.enabled || (config.tls.certFile !== null && config.tls.keyFile !== null);
+  return trustedCertificate ? 'enforce' : 'testing';
+}
+
 export function mailSetupFor(input: MailSetupInput): MailSetup {
   const { config, domain } = input;
-  const trustedCertificate = config.tls.acme.enabled || (config.tls.certFile !== null && config.tls.keyFile !== null);
   return {
     domain,
     hostname: config.hostname.toLowerCase(),
@@ -44,7 +49,7 @@ export function mailSetupFor(input: MailSetupInput): MailSetup {
     },
     reportAddress: config.network.reportAddress ?? `postmaster@${domain}`,
     dmarcPolicy: config.network.dmarcPolicy,
-    mtaStsMode: trustedCertificate ? 'enforce' : 'testing',
+    mtaStsMode: mtaStsModeFor(config),
     ttl: input.ttl ?? 300,
   };
 }
