@@ -9,7 +9,18 @@ const PARAMS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, paralle
 
 export async function hashPassword(password: string): Promise<string> {
   if (!password) throw new Error('empty password');
-  return SCHEME + (await argon2.hash(password, PARAMS));
+  return SCHEME + canonicalParamOrder(await argon2.hash(password, PARAMS));
+}
+
+/**
+ * The argon2 package writes the parameters as `m=,p=,t=`; libsodium (and so Dovecot) parses
+ * only the reference order `m=,t=,p=`. Rewrite to the reference order.
+ */
+export function canonicalParamOrder(phc: string): string {
+  return phc.replace(/\$((?:[mpt]=\d+,?){3})\$/, (_whole, params: string) => {
+    const map = new Map(params.split(',').map((kv) => kv.split('=') as [string, string]));
+    return `$m=${map.get('m')},t=${map.get('t')},p=${map.get('p')}$`;
+  });
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
