@@ -11,6 +11,9 @@ interface DirState {
 export class DirSyncer {
   private readonly dirs = new Map<string, DirState>();
 
+  /** `syncDir` is replaceable so tests can count and fail fsyncs. */
+  constructor(private readonly syncDir: (dir: string) => Promise<void> = fsyncDir) {}
+
   /** Resolve once `dir` has been fsync'd after this call was made. */
   sync(dir: string): Promise<void> {
     let state = this.dirs.get(dir);
@@ -23,7 +26,7 @@ export class DirSyncer {
   private run(dir: string, state: DirState): void {
     const batch = state.waiters;
     state.waiters = [];
-    state.running = fsyncDir(dir).then(
+    state.running = this.syncDir(dir).then(
       () => batch.forEach((w) => w.resolve()),
       (err: unknown) => batch.forEach((w) => w.reject(err)),
     );
