@@ -50,6 +50,13 @@ export function createInboundListener(deps: InboundDeps): SmtpListener {
     return txn;
   };
 
+  /** The local domain the host name belongs to, else the first local domain. */
+  const postmasterDomain = (): string | null => {
+    const names = directory.domains.list().map((d) => d.name);
+    const own = names.find((n) => config.hostname === n || config.hostname.endsWith(`.${n}`));
+    return own ?? names[0] ?? null;
+  };
+
   const options: SMTPServerOptions & { greetingDelay: number } = {
     name: config.hostname,
     banner: 'Homemail ESMTP',
@@ -89,7 +96,10 @@ export function createInboundListener(deps: InboundDeps): SmtpListener {
     },
 
     onRcptTo(address, session, callback) {
-      const decision = decideInboundRecipient(directory.recipients, address.address, { canForward: deps.forwarder !== undefined });
+      const decision = decideInboundRecipient(directory.recipients, address.address, {
+        canForward: deps.forwarder !== undefined,
+        postmasterDomain: postmasterDomain(),
+      });
       if (!decision.ok) {
         log.info(
           { cid: session.id, proto: 'smtp', remote: session.remoteAddress, from: fromOf(session), to: address.address, result: 'rejected', reason: decision.reason },

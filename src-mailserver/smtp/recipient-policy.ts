@@ -7,7 +7,17 @@ import { Replies, type SmtpReplyError } from './replies.js';
 
 export type RecipientDecision = { ok: true; resolution: Extract<Resolution, { kind: 'deliver' }> } | { ok: false; reply: SmtpReplyError; reason: string };
 
-export function decideInboundRecipient(resolver: RecipientResolver, rawAddress: string, options: { canForward: boolean }): RecipientDecision {
+export interface InboundRecipientOptions {
+  canForward: boolean;
+  /** Domain that the domainless `postmaster` (RFC 5321 §4.5.1) stands for. */
+  postmasterDomain: string | null;
+}
+
+export function decideInboundRecipient(resolver: RecipientResolver, rawAddress: string, options: InboundRecipientOptions): RecipientDecision {
+  if (rawAddress.toLowerCase() === 'postmaster') {
+    if (!options.postmasterDomain) return { ok: false, reply: Replies.unknownUser(), reason: 'unknown-user' };
+    rawAddress = `postmaster@${options.postmasterDomain}`;
+  }
   const address = parseAddress(rawAddress);
   if (!address) return { ok: false, reply: Replies.relayDenied(), reason: 'unparseable' };
   const resolution = resolver.resolve(address);

@@ -4,6 +4,7 @@ import type { TestContext } from 'node:test';
 import { loadConfig, type ConfigInput, type PortName } from '../../src-mailserver/config/config.js';
 import { hashPassword } from '../../src-mailserver/auth/passwords.js';
 import { DkimKeyStore } from '../../src-mailserver/auth/dkim-keys.js';
+import { DomainTable } from '../../src-mailserver/directory/domains.js';
 import { createServerLog, type ServerLog } from '../../src-mailserver/log/logger.js';
 import { MailService } from '../../src-mailserver/service.js';
 import { makeTempDir } from './temp-dir.js';
@@ -61,11 +62,20 @@ export async function startTestServer(t: TestContext | null, options: TestServer
   });
   const log = createServerLog({ stdout: false, level: process.env.TEST_LOG_LEVEL ?? 'info' });
   const service = await MailService.start({ dataDir, config, logger: log.logger });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await service.stop();
+    await temp?.remove();
+  };
+  t?.after(stop);
   const { directory } = service;
   for (const domain of options.domains ?? ['example.test']) {
-    if (!directory.domains.get(domain)) {
-      directory.domains.add(domain);
-      new DkimKeyStore(service.db).ensureForDomain(domain);
+    const name = DomainTable.parse(domain);
+    if (!directory.domains.get(name)) {
+      directory.domains.add(name);
+      new DkimKeyStore(service.db).ensureForDomain(name);
     }
   }
   for (const [address, password] of Object.entries(options.accounts ?? {})) {
@@ -74,19 +84,5 @@ export async function startTestServer(t: TestContext | null, options: TestServer
       await service.store.delivery.ensureAccount(account);
     }
   }
-  let stopped = false;
-  const server: TestServer = {
-    service,
-    dataDir,
-    ports: service.ports,
-    log,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await service.stop();
-      await temp?.remove();
-    },
-  };
-  t?.after(() => server.stop());
-  return server;
+  return { service, dataDir, ports: service.ports, log, stop };
 }
