@@ -5,8 +5,9 @@ import { openDatabase, type Db, type MigrationSet } from './directory/database.j
 import { directoryMigrations } from './directory/migrations.js';
 import { storeMigrations } from './store/migrations.js';
 import { authMigrations } from './auth/migrations.js';
+import { queueMigrations } from './queue/migrations.js';
 
-export const ALL_MIGRATIONS: MigrationSet[] = [directoryMigrations, storeMigrations, authMigrations];
+export const ALL_MIGRATIONS: MigrationSet[] = [directoryMigrations, storeMigrations, authMigrations, queueMigrations];
 
 export function databasePath(dataDir: string): string {
   return join(dataDir, 'mailserver.db');

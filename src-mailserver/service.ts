@@ -3,13 +3,18 @@
 // Listeners whose port is null are not started; port 0 picks a free port.
 import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
+import { DkimKeyStore } from './auth/dkim-keys.js';
+import { DkimSigner } from './auth/dkim-signer.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import type { Config, PortName } from './config/config.js';
 import { prepareDataDir } from './config/data-dir.js';
 import type { Db } from './directory/database.js';
 import { Directory } from './directory/directory.js';
 import { createResolver, type DnsResolver } from './dns/resolver.js';
+import { OutboundQueue } from './queue/outbound-queue.js';
 import { openMailDatabase } from './schema.js';
+import { FileSecretStore } from './secrets/file-secret-store.js';
+import type { SecretStore } from './secrets/secret-store.js';
 import { createInboundListener } from './smtp/inbound-server.js';
 import { MessageStore } from './store/message-store.js';
 import { ensureSelfSigned } from './tls/self-signed.js';
@@ -21,6 +26,10 @@ export interface ServiceOptions {
   dataDir: string;
   config: Config;
   logger: Logger;
+  /** Where credentials live; default DATA/secrets.json (the desktop app passes the OS keychain). */
+  secrets?: SecretStore;
+  /** Extra CA certificates (PEM) trusted for outbound verified TLS (tests, private CAs). */
+  trustedCa?: string[];
 }
 
 interface Stoppable {
@@ -49,6 +58,10 @@ export class MailService {
     /** Password logins for every protocol, through one shared failed-login limiter. */
     readonly authenticator: Authenticator,
     readonly log: Logger,
+    readonly secrets: SecretStore,
+    readonly dkimSigner: DkimSigner,
+    /** Outbound queue: intake, delivery, operations API (list, retry, hold ...) and change events. */
+    readonly queue: OutboundQueue,
   ) {}
 
   static async start(options: ServiceOptions): Promise<MailService> {
@@ -62,8 +75,24 @@ export class MailService {
     const tls = new TlsProvider(await ensureSelfSigned(dataDir, config.hostname));
     const resolver = createResolver(config.dns);
     const authenticator = new Authenticator(directory.accounts, new LoginLimiter(), logger.child({ component: 'auth' }));
-    const service = new MailService(dataDir, config, db, directory, store, tls, resolver, authenticator, logger);
+    const secrets = options.secrets ?? new FileSecretStore(dataDir);
+    const dkimSigner = new DkimSigner(new DkimKeyStore(db));
+    const queue = new OutboundQueue({
+      dataDir,
+      config,
+      db,
+      directory,
+      store,
+      resolver,
+      secrets,
+      signer: dkimSigner,
+      log: logger.child({ component: 'queue' }),
+      trustedCa: options.trustedCa,
+    });
+    const service = new MailService(dataDir, config, db, directory, store, tls, resolver, authenticator, logger, secrets, dkimSigner, queue);
     try {
+      const queued = await queue.start();
+      logger.info({ component: 'queue', ...queued }, 'queue ready');
       await service.startListeners();
     } catch (err) {
       await service.stop();
@@ -82,6 +111,7 @@ export class MailService {
         tls: this.tls,
         resolver: this.resolver,
         log: this.log.child({ component: 'smtp' }),
+        forwarder: this.queue.forwarder,
       });
       await this.listen('smtp', smtp, ports.smtp, listen);
     }
@@ -106,6 +136,7 @@ export class MailService {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await Promise.allSettled(this.listeners.map((l) => l.stop()));
+      await this.queue.stop().catch((err: unknown) => this.log.error({ err }, 'queue did not stop cleanly'));
       this.store.endRun();
       this.db.close();
       this.log.info('stopped');

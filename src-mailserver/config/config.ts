@@ -1,6 +1,6 @@
 // Server configuration: DATA/config.json, validated once at the boundary (zod), with command-line
 // flags layered on top for one run. Ports set to null are not started; 0 picks a free port.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, openSync, writeSync, fsyncSync, closeSync, renameSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -94,6 +94,54 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Outbound queue: retry schedule, lifetime, delay notice, concurrency (see queue/). */
+    queue: z
+      .object({
+        /** A message still undelivered after this long is bounced (RFC 5321 §4.5.4.1: 4-5 days). */
+        lifetimeSeconds: z.number().int().positive().default(5 * 24 * 3600),
+        /** Tell the sender once a message has waited this long; 0 = never. */
+        delayNoticeSeconds: z.number().int().min(0).default(4 * 3600),
+        /** First retry after about this long; each later one waits twice as long, up to the maximum. */
+        retryBaseSeconds: z.number().min(0.01).default(300),
+        retryMaxSeconds: z.number().min(0.01).default(4 * 3600),
+        /** Deliveries in flight to one destination domain (or the relay host). */
+        perDomainConcurrency: z.number().int().positive().default(4),
+        /** Deliveries in flight in total. */
+        maxConcurrency: z.number().int().positive().default(20),
+      })
+      .strict()
+      .prefault({}),
+    /** The SMTP client that delivers to other servers (port 25) or to the relay. */
+    outbound: z
+      .object({
+        connectTimeoutSeconds: z.number().positive().default(30),
+        /** RFC 5321 §4.5.3.2 suggests 5 minutes for the greeting and each command. */
+        greetingTimeoutSeconds: z.number().positive().default(300),
+        commandTimeoutSeconds: z.number().positive().default(300),
+        /** Enforce MTA-STS (RFC 8461) for destinations that publish a policy. */
+        mtaSts: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Smarthost: send outbound mail through this host instead of straight to each domain's MX
+     * (homes whose ISP blocks port 25). The password is in the secret store, never here.
+     */
+    relay: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535).default(587),
+        /** starttls: STARTTLS required; tls: implicit TLS (465); none: plain text. */
+        tls: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+        username: z.string().min(1).nullable().default(null),
+        /** all: every outbound message; domains: only mail to the listed destination domains. */
+        scope: z.enum(['all', 'domains']).default('all'),
+        domains: z.array(z.string().min(1)).default([]),
+        verifyCertificate: z.boolean().default(true),
+      })
+      .strict()
+      .nullable()
+      .default(null),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
@@ -128,6 +176,36 @@ export function loadConfig(dataDir: string, overrides: ConfigInput = {}): Config
     throw new UserError(`invalid configuration at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/**
+ * Change DATA/config.json: `change` gets the file's JSON (absent = {}) and returns the new JSON,
+ * which must still be a valid configuration. Written to a temporary file, fsync'd, renamed.
+ * Returns the validated result (without command-line overrides).
+ */
+export function updateConfigFile(dataDir: string, change: (json: Record<string, unknown>) => Record<string, unknown>): Config {
+  const file = configPath(dataDir);
+  let current: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (isPlainObject(parsed)) current = parsed;
+  }
+  const next = change(structuredClone(current));
+  const checked = ConfigSchema.safeParse(next);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new UserError(`invalid configuration at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(next, null, 2) + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  return checked.data;
 }
 
 function mergeDeep(base: unknown, over: unknown): unknown {

@@ -6,7 +6,7 @@ import { hashPassword } from '../../src-mailserver/auth/passwords.js';
 import { DkimKeyStore } from '../../src-mailserver/auth/dkim-keys.js';
 import { DomainTable } from '../../src-mailserver/directory/domains.js';
 import { createServerLog, type ServerLog } from '../../src-mailserver/log/logger.js';
-import { MailService } from '../../src-mailserver/service.js';
+import { MailService, type ServiceOptions } from '../../src-mailserver/service.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface TestServerOptions {
@@ -18,6 +18,8 @@ export interface TestServerOptions {
   config?: ConfigInput;
   /** An existing data dir (for restart tests); otherwise a fresh temp dir. */
   dataDir?: string;
+  /** Extra MailService options (secret store, trusted CA certificates). */
+  service?: Pick<ServiceOptions, 'secrets' | 'trustedCa'>;
 }
 
 export interface TestServer {
@@ -61,7 +63,7 @@ export async function startTestServer(t: TestContext | null, options: TestServer
     ports: { ...ports, ...options.config?.ports },
   });
   const log = createServerLog({ stdout: false, level: process.env.TEST_LOG_LEVEL ?? 'info' });
-  const service = await MailService.start({ dataDir, config, logger: log.logger });
+  const service = await MailService.start({ dataDir, config, logger: log.logger, ...options.service });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

@@ -1,0 +1,46 @@
+// The port-25 listener's forwarding aliases go through the queue: a real client (nodemailer)
+// sends to an alias with a remote target, the queue looks up the target's MX in a real DNS
+// server (knot) and delivers to a peer MTA on 127.0.5.11:25. Addresses: 127.0.5.10-19.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { startKnot } from '../support/knot-server.js';
+import { startSmtpSink } from '../support/smtp-sink.js';
+import { startTestServer } from '../support/test-server.js';
+import { readMessages } from '../support/maildir-reader.js';
+
+test('a forwarding alias delivers the local copy at once and the remote copy through MX lookup', async (t) => {
+  const dns = await startKnot(t, '127.0.5.10', {
+    'remote.test': ['@ MX 10 mx.remote.test.', 'mx A 127.0.5.11'],
+  });
+  const sink = await startSmtpSink(t, { address: '127.0.5.11' });
+  const server = await startTestServer(t, {
+    accounts: { 'alice@example.test': 'pw' },
+    config: { dns: dns.server, queue: { retryBaseSeconds: 0.2, retryMaxSeconds: 1 } },
+  });
+  server.service.directory.aliases.add('team@example.test', ['alice@example.test', 'Bob@remote.test']);
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: server.ports.smtp, secure: false, ignoreTLS: true });
+  t.after(() => transport.close());
+  const info = await transport.sendMail({
+    envelope: { from: 'carol@elsewhere.test', to: ['team@example.test'] },
+    from: 'carol@elsewhere.test',
+    to: 'team@example.test',
+    subject: 'forward me',
+    text: 'hello team',
+  });
+  assert.match(info.response, /^250 /);
+  const local = await readMessages(join(server.dataDir, 'mail/example.test/alice'));
+  assert.equal(local.length, 1);
+  const [delivered] = await sink.waitForMessages(1);
+  assert.equal(delivered!.from, 'carol@elsewhere.test');
+  assert.deepEqual(delivered!.to, ['Bob@remote.test']);
+  const text = delivered!.data.toString('latin1');
+  assert.doesNotMatch(text, /^Return-Path:/im, 'our Return-Path is not passed on');
+  assert.match(text, /^Received: from .*\r\n\tby mail\.example\.test with ESMTP/m);
+  assert.match(text, /hello team/);
+  assert.equal(delivered!.helo, 'mail.example.test');
+  // Finished messages leave the queue.
+  for (let i = 0; i < 100 && server.service.queue.store.messageIds().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(server.service.queue.store.messageIds(), []);
+});
