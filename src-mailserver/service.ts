@@ -16,6 +16,7 @@ import { openMailDatabase } from './schema.js';
 import { FileSecretStore } from './secrets/file-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { createInboundListener } from './smtp/inbound-server.js';
+import { createSubmissionListener } from './smtp/submission-server.js';
 import { MessageStore } from './store/message-store.js';
 import { ensureSelfSigned } from './tls/self-signed.js';
 import { TlsProvider } from './tls/tls-provider.js';
@@ -114,6 +115,22 @@ export class MailService {
         forwarder: this.queue.forwarder,
       });
       await this.listen('smtp', smtp, ports.smtp, listen);
+    }
+    for (const name of ['submission', 'smtps'] as const) {
+      const port = ports[name];
+      if (port === null) continue;
+      const listener = createSubmissionListener({
+        config: this.config,
+        directory: this.directory,
+        store: this.store,
+        tls: this.tls,
+        authenticator: this.authenticator,
+        dispatcher: this.queue.dispatcher,
+        signer: this.dkimSigner,
+        log: this.log.child({ component: name }),
+        implicitTls: name === 'smtps',
+      });
+      await this.listen(name, listener, port, listen);
     }
     const web = {
       config: this.config,
