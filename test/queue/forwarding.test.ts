@@ -5,15 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { startKnot } from '../support/knot-server.js';
+import { startKnot, zoneHeader } from '../support/knot.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import { startTestServer } from '../support/test-server.js';
 import { readMessages } from '../support/maildir-reader.js';
 
 test('a forwarding alias delivers the local copy at once and the remote copy through MX lookup', async (t) => {
-  const dns = await startKnot(t, '127.0.5.10', {
-    'remote.test': ['@ MX 10 mx.remote.test.', 'mx A 127.0.5.11'],
-  });
+  const dns = await startKnot(t, '127.0.5.10', { 'remote.test': zoneHeader('remote.test', '127.0.5.10') + '@ MX 10 mx.remote.test.\nmx A 127.0.5.11\n' });
   const sink = await startSmtpSink(t, { address: '127.0.5.11' });
   const server = await startTestServer(t, {
     accounts: { 'alice@example.test': 'pw' },

@@ -7,13 +7,22 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { dkimVerify } from 'mailauth';
-import { startKnot } from '../support/knot-server.js';
+import { startKnot, zoneHeader } from '../support/knot.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { readMessages } from '../support/maildir-reader.js';
-import { SmtpScript, b64 } from '../support/smtp-script.js';
+import { SmtpDialog } from '../support/smtp-dialog.js';
 import { run } from '../support/processes.js';
 import { DkimKeyStore, dkimRecordValue } from '../../src-mailserver/auth/dkim-keys.js';
+
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
+/** Connect to `port` (implicit TLS when asked) and check the greeting. */
+async function open(port: number, tls = false): Promise<SmtpDialog> {
+  const { dialog, greeting } = await SmtpDialog.open(port, '127.0.0.1', { tls });
+  assert.equal(greeting.code, 220);
+  return dialog;
+}
 
 const ACCOUNTS = { 'alice@example.test': 'alice-pw', 'bob@example.test': 'bob-pw' };
 
@@ -23,9 +32,8 @@ async function server(t: import('node:test').TestContext, config = {}): Promise<
   return s;
 }
 
-async function loggedIn(s: TestServer, user = 'alice@example.test', pass = 'alice-pw'): Promise<SmtpScript> {
-  const c = await SmtpScript.open(s.ports.submission!);
-  assert.equal((await c.reply()).code, 220);
+async function loggedIn(s: TestServer, user = 'alice@example.test', pass = 'alice-pw'): Promise<SmtpDialog> {
+  const c = await open(s.ports.submission!);
   await c.command('EHLO client.test');
   await c.starttls();
   await c.command('EHLO client.test');
@@ -38,10 +46,8 @@ const bobInbox = (s: TestServer) => join(s.dataDir, 'mail/example.test/bob');
 
 test('587 offers AUTH only after STARTTLS and refuses AUTH before it', async (t) => {
   const s = await server(t);
-  const c = await SmtpScript.open(s.ports.submission!);
+  const c = await open(s.ports.submission!);
   t.after(() => c.close());
-  const greeting = await c.reply();
-  assert.equal(greeting.code, 220);
   const ehlo = await c.command('EHLO client.test');
   assert.ok(ehlo.lines.some((l) => /STARTTLS/.test(l)));
   assert.ok(!ehlo.lines.some((l) => /AUTH/.test(l)), 'no AUTH in clear text');
@@ -55,9 +61,8 @@ test('587 offers AUTH only after STARTTLS and refuses AUTH before it', async (t)
 
 test('Thunderbird: lower-case commands, AUTH PLAIN waiting for the 334, no pipelining; the local copy is in the INBOX before the 250', async (t) => {
   const s = await server(t);
-  const c = await SmtpScript.open(s.ports.submission!);
+  const c = await open(s.ports.submission!);
   t.after(() => c.close());
-  await c.reply();
   await c.command('ehlo [192.168.1.20]');
   await c.starttls();
   await c.command('ehlo [192.168.1.20]');
@@ -82,9 +87,8 @@ test('Thunderbird: lower-case commands, AUTH PLAIN waiting for the 334, no pipel
 
 test('Outlook: AUTH LOGIN with the exact Username:/Password: challenges, "MAIL FROM: <a>" with a space, no Message-ID or Date (both added)', async (t) => {
   const s = await server(t);
-  const c = await SmtpScript.open(s.ports.submission!);
+  const c = await open(s.ports.submission!);
   t.after(() => c.close());
-  await c.reply();
   await c.command('EHLO OutlookPC');
   await c.starttls();
   await c.command('EHLO OutlookPC');
@@ -161,9 +165,8 @@ test('sender ownership: MAIL FROM of another user or a foreign domain is refused
 
 test('failed logins count in the shared limiter: 535, then the account is locked (454) even with the right password', async (t) => {
   const s = await server(t);
-  const c = await SmtpScript.open(s.ports.submission!);
+  const c = await open(s.ports.submission!);
   t.after(() => c.close());
-  await c.reply();
   await c.command('EHLO client.test');
   await c.starttls();
   await c.command('EHLO client.test');
@@ -180,7 +183,7 @@ test('failed logins count in the shared limiter: 535, then the account is locked
 });
 
 test('465 with implicit TLS: nodemailer sends to a local and a remote recipient; the remote copy is DKIM-signed (RSA and Ed25519) and verifies', async (t) => {
-  const dns = await startKnot(t, '127.0.5.20', { 'remote.test': ['@ MX 10 mx.remote.test.', 'mx A 127.0.5.21'] });
+  const dns = await startKnot(t, '127.0.5.20', { 'remote.test': zoneHeader('remote.test', '127.0.5.20') + '@ MX 10 mx.remote.test.\nmx A 127.0.5.21\n' });
   const sink = await startSmtpSink(t, { address: '127.0.5.21' });
   const s = await server(t, { dns: dns.server });
   const transport = nodemailer.createTransport({

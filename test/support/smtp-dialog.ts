@@ -1,6 +1,8 @@
 // A raw SMTP conversation for tests that need exact commands and replies (relay tricks, malformed
-// input): connect, read the greeting, send a line, read the (possibly multi-line) reply.
+// input, a given mail client's exact conversation): connect (plain or implicit TLS), read the
+// greeting, send a line, read the (possibly multi-line) reply, STARTTLS mid-session.
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 export interface SmtpReply {
   code: number;
@@ -13,7 +15,11 @@ export class SmtpDialog {
   private waiters: (() => void)[] = [];
   closed = false;
 
-  private constructor(readonly socket: Socket) {
+  private constructor(public socket: Socket) {
+    this.attach(socket);
+  }
+
+  private attach(socket: Socket): void {
     socket.setEncoding('latin1');
     socket.on('data', (d: string) => {
       this.buffer += d;
@@ -26,10 +32,11 @@ export class SmtpDialog {
     socket.on('error', () => undefined);
   }
 
-  static async open(port: number, host = '127.0.0.1'): Promise<{ dialog: SmtpDialog; greeting: SmtpReply }> {
-    const socket = connect(port, host);
+  /** Connect; `tls: true` for implicit TLS (port 465), certificate not checked. */
+  static async open(port: number, host = '127.0.0.1', options: { tls?: boolean } = {}): Promise<{ dialog: SmtpDialog; greeting: SmtpReply }> {
+    const socket = options.tls ? tlsConnect({ host, port, rejectUnauthorized: false }) : connect(port, host);
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
+      socket.once(options.tls ? 'secureConnect' : 'connect', resolve);
       socket.once('error', reject);
     });
     const dialog = new SmtpDialog(socket);
@@ -70,6 +77,23 @@ export class SmtpDialog {
   async command(line: string): Promise<SmtpReply> {
     this.socket.write(line + '\r\n');
     return this.reply();
+  }
+
+  /** STARTTLS (RFC 3207) and switch the conversation to TLS; the certificate is not checked. */
+  async starttls(): Promise<void> {
+    const r = await this.command('STARTTLS');
+    if (r.code !== 220) throw new Error(`STARTTLS refused: ${r.code} ${r.text}`);
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    plain.removeAllListeners('close');
+    const secure = tlsConnect({ socket: plain, rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', reject);
+    });
+    this.socket = secure;
+    this.buffer = '';
+    this.attach(secure);
   }
 
   close(): void {
