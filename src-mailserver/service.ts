@@ -9,6 +9,7 @@ import { LoginLimiter } from './auth/login-limiter.js';
 import type { Config, PortName } from './config/config.js';
 import { prepareDataDir } from './config/data-dir.js';
 import type { Db } from './directory/database.js';
+import { UserError } from './common/errors.js';
 import { Directory } from './directory/directory.js';
 import { createResolver, type DnsResolver } from './dns/resolver.js';
 import { OutboundQueue } from './queue/outbound-queue.js';
@@ -144,7 +145,11 @@ export class MailService {
   }
 
   private async listen(name: PortName, listener: Listener, port: number, host: string): Promise<void> {
-    this.ports[name] = await listener.listen(port, host);
+    try {
+      this.ports[name] = await listener.listen(port, host);
+    } catch (err) {
+      throw listenError(name, port, host, err);
+    }
     this.listeners.push(listener);
     this.log.info({ component: name, port: this.ports[name], host }, 'listening');
   }
@@ -160,4 +165,18 @@ export class MailService {
     })();
     return this.stopping;
   }
+}
+
+/** A listen failure in words a user can act on. */
+export function listenError(name: PortName, port: number, host: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new UserError(`cannot listen on ${host}:${port} for ${name}: the port is in use (--${name}-port N or off)`);
+  if (code === 'EACCES') {
+    return new UserError(
+      `cannot listen on ${host}:${port} for ${name}: permission denied; ports below 1024 need root or ` +
+        `'sudo setcap cap_net_bind_service=+ep "$(readlink -f "$(which node)")"' (or use --${name}-port with a port above 1024)`,
+    );
+  }
+  if (code === 'EADDRNOTAVAIL') return new UserError(`cannot listen on ${host}:${port} for ${name}: ${host} is not an address of this machine`);
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -17,7 +17,7 @@ import type { SpooledMessage } from '../store/spool.js';
 import type { TlsProvider } from '../tls/tls-provider.js';
 import { decideInboundRecipient } from './recipient-policy.js';
 import { receiveMessage } from './receive-message.js';
-import { Replies } from './replies.js';
+import { MAIL_PARAMETERS, RCPT_PARAMETERS, Replies, unsupportedParameter } from './replies.js';
 import { SmtpListener } from './listener.js';
 
 /** Where mail for remote targets (forwarding aliases) and failed local copies go: the queue. */
@@ -91,11 +91,15 @@ export function createInboundListener(deps: InboundDeps): SmtpListener {
     },
 
     onMailFrom(address, session, callback) {
+      const unknown = unsupportedParameter(address.args, MAIL_PARAMETERS);
+      if (unknown) return callback(Replies.unknownParameter(unknown));
       log.debug({ cid: session.id, proto: 'smtp', from: address.address }, 'mail from');
       callback();
     },
 
     onRcptTo(address, session, callback) {
+      const unknown = unsupportedParameter(address.args, RCPT_PARAMETERS);
+      if (unknown) return callback(Replies.unknownParameter(unknown));
       const decision = decideInboundRecipient(directory.recipients, address.address, {
         canForward: deps.forwarder !== undefined,
         postmasterDomain: postmasterDomain(),
