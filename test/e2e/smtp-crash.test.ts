@@ -21,7 +21,7 @@ test('kill -9 during 20 concurrent senders loses nothing that was acknowledged',
   const acked = new Set<string>();
   let stop = false;
   const sender = async (n: number) => {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true, pool: false, connectionTimeout: 2000, socketTimeout: 4000 });
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true, connectionTimeout: 2000, socketTimeout: 4000 });
     for (let i = 0; !stop && i < 500; i++) {
       const id = `<s${n}-m${i}@crash.test>`;
       try {
