@@ -46,7 +46,7 @@ m.logout()
   assert.equal(r.code, 0, r.stderr + (await readFile(join(work.path, 'dovecot.log'), 'utf8').catch(() => '')));
   const result = JSON.parse(r.stdout) as { boxes: string[]; count: number; bodies: string[]; bad: string | null };
   assert.equal(result.count, 3);
-  assert.deepEqual(result.bodies.map((b) => b.replace(/\r?\n/g, '\r\n')), ours);
+  assert.deepEqual(result.bodies.map((b) => b.replace(/\r?\n/g, '\r\n')).sort(), [...ours].sort());
   for (const folder of ['Sent', 'Drafts', 'Junk', 'Trash', 'Archive']) assert.ok(result.boxes.some((b) => b.endsWith(`"${folder}"`) || b.endsWith(` ${folder}`)), `${folder} in ${result.boxes}`);
   assert.match(result.bad ?? '', /AUTHENTICATIONFAILED|failed/i);
 });
