@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runCli } from '../../src-mailserver/cli.js';
 import { verifyPassword } from '../../src-mailserver/auth/passwords.js';
-import { mailserver } from '../support/processes.js';
+import { mailserver, run, ROOT } from '../support/processes.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 async function cli(args: string[], input = '') {
@@ -133,4 +133,8 @@ test('the real bin: exit codes, stdin password, MAILSERVER_DATA, unwritable data
   const help = await mailserver(['help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /mailserver domain add NAME/);
+  // `npx mailserver` in the project runs the package's own bin (README's headless use).
+  const npx = await run('npx', ['--no-install', 'mailserver', 'domain', 'list'], { env, cwd: ROOT });
+  assert.equal(npx.code, 0, npx.stderr);
+  assert.equal(npx.stdout, 'example.test\n');
 });

@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import nodemailer from 'nodemailer';
 import { startTestServer } from '../support/test-server.js';
 import { readMessages } from '../support/maildir-reader.js';
@@ -28,6 +30,21 @@ test('EHLO advertises the extensions the issue names', async (t) => {
   for (const ext of ['PIPELINING', '8BITMIME', 'SMTPUTF8', 'ENHANCEDSTATUSCODES', 'STARTTLS']) assert.ok(ehlo.lines.some((l) => l.slice(4) === ext), ext);
   assert.ok(ehlo.lines.some((l) => /^250[- ]SIZE 52428800$/.test(l)));
   assert.ok(!ehlo.lines.some((l) => /AUTH/.test(l)), 'no AUTH on the MX port');
+});
+
+test('STARTTLS presents the self-signed certificate made on first start in DATA/tls', async (t) => {
+  const server = await startTestServer(t, {});
+  const pem = await readFile(join(server.dataDir, 'tls/self-signed.crt'), 'utf8');
+  const cert = new X509Certificate(pem);
+  assert.equal(cert.checkHost('mail.example.test'), 'mail.example.test');
+  assert.ok(((await stat(join(server.dataDir, 'tls/self-signed.key'))).mode & 0o077) === 0, 'key readable by its owner only');
+  const { dialog } = await SmtpDialog.open(server.ports.smtp!);
+  t.after(() => dialog.close());
+  await dialog.command('EHLO client.test');
+  await dialog.starttls();
+  const presented = (dialog.socket as TLSSocket).getPeerX509Certificate()!;
+  assert.equal(presented.fingerprint256, cert.fingerprint256);
+  assert.equal((await dialog.command('EHLO client.test')).code, 250);
 });
 
 test('swaks, plain and with STARTTLS', async (t) => {
