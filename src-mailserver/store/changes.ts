@@ -1,12 +1,29 @@
-// In-process change bus: every delivery, append, flag change and expunge is announced here so
-// IMAP IDLE and other sessions on the same mailbox learn of it at once.
+// In-process change bus: every delivery, append, flag change, expunge, copy/move and mailbox
+// change is announced here, so IMAP IDLE and other sessions on the same mailbox learn of it at
+// once (they then read what changed from the index by MODSEQ), and so later components (spam
+// training on moves into and out of Junk) can react to what users do.
 import { EventEmitter } from 'node:events';
 
 export type MailboxChange =
   | { type: 'append'; accountId: number; mailboxId: number; uid: number; modseq: number }
-  | { type: 'flags'; accountId: number; mailboxId: number; uid: number; modseq: number }
-  | { type: 'expunge'; accountId: number; mailboxId: number; uid: number; modseq: number }
-  | { type: 'mailbox'; accountId: number; mailboxId: number };
+  | { type: 'flags'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
+  | { type: 'expunge'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
+  | {
+      /**
+       * Messages copied (or moved, when `move`) by a user from one mailbox to another. The
+       * special-use attributes tell, for instance, that a message went into `\Junk` or out of it.
+       */
+      type: 'copy';
+      accountId: number;
+      sourceMailboxId: number;
+      sourceSpecialUse: string | null;
+      mailboxId: number;
+      targetSpecialUse: string | null;
+      sourceUids: number[];
+      uids: number[];
+      move: boolean;
+    }
+  | { type: 'mailbox'; accountId: number; mailboxId: number; action: 'create' | 'delete' | 'rename' };
 
 export type ChangeListener = (change: MailboxChange) => void;
 
@@ -29,7 +46,7 @@ export class ChangeBus {
     return () => this.emitter.off(event, listener);
   }
 
-  /** Listen to every change (counters, admin UI). */
+  /** Listen to every change (counters, admin UI, spam training). */
   subscribeAll(listener: ChangeListener): () => void {
     this.emitter.on('*', listener);
     return () => this.emitter.off('*', listener);

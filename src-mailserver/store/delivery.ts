@@ -1,16 +1,18 @@
-// Local delivery into Maildir++: hard-link the fsync'd spool file into each target's new/,
-// fsync each directory once per group commit, then commit the index rows and announce the new
-// messages on the change bus. Only after this resolves may a client be told the mail is safe.
-// Results are per target, as LMTP reports them: one full mailbox does not fail the others.
-import { link, mkdir, unlink } from 'node:fs/promises';
+// Local delivery into Maildir++: hard-link the fsync'd spool file into each target's new/ (or
+// cur/ with flags), fsync each directory once per group commit, then commit the index rows (with
+// the MIME structure and search fields, parsed once here) and announce the new messages on the
+// change bus. Only after this resolves may a client be told the mail is safe (a 250 to DATA, a
+// tagged OK to APPEND). Results are per target, as LMTP reports them.
+import { link, mkdir, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
 import type { Account } from '../directory/accounts.js';
-import type { ChangeBus } from './changes.js';
-import type { DirSyncer } from './dir-sync.js';
-import { createFolderDirs, accountMaildir, newMessageFileName, storedFileName } from './maildir.js';
-import { DEFAULT_MAILBOXES, type MailboxIndex, type Mailbox } from './mailbox-index.js';
+import { sql } from '../directory/database.js';
+import { createFolderDirs, flagLetters, newMessageFileName } from './maildir.js';
+import { DEFAULT_MAILBOXES, type Mailbox } from './mailbox-index.js';
+import { computeMeta, type MessageMetaInput } from './message-meta.js';
+import { keywordColumn } from './keywords.js';
 import type { SpooledMessage } from './spool.js';
+import { folderPathOf, type StoreContext } from './store-context.js';
 
 export interface DeliveryTarget {
   account: Account;
@@ -18,71 +20,115 @@ export interface DeliveryTarget {
   mailbox?: string;
   /** System flag mask (see maildir.ts Flag); a flagged message goes to cur/. */
   flags?: number;
+  /** Keywords (APPEND); they go into the name's `:2,` letters as dovecot-keywords maps them. */
+  keywords?: string[];
 }
 
 export type DeliveryOutcome =
-  | { target: DeliveryTarget; ok: true; mailboxId: number; uid: number }
+  | { target: DeliveryTarget; ok: true; mailboxId: number; uid: number; uidValidity: number }
   | { target: DeliveryTarget; ok: false; reason: 'quota' | 'error'; error?: unknown };
 
+interface Placed {
+  target: DeliveryTarget;
+  mailbox: Mailbox;
+  base: string;
+  subdir: 'new' | 'cur';
+  letters: string | null;
+  keywords: string[];
+  dir: string;
+}
+
 export class LocalDelivery {
-  constructor(
-    private readonly dataDir: string,
-    private readonly index: MailboxIndex,
-    private readonly changes: ChangeBus,
-    private readonly dirSync: DirSyncer,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly ctx: StoreContext) {}
 
   maildirOf(account: Account): string {
-    return accountMaildir(this.dataDir, account.domain, account.localPart);
+    return this.ctx.maildirOf(account);
   }
 
   /** Create the account's Maildir, its default folders and their mailbox rows (idempotent). */
   async ensureAccount(account: Account): Promise<void> {
     const maildir = this.maildirOf(account);
     for (const { name, specialUse } of DEFAULT_MAILBOXES) {
-      const mailbox = this.index.createMailbox(account.id, name, specialUse);
+      const existed = this.ctx.index.getMailbox(account.id, name) !== undefined;
+      const mailbox = this.ctx.index.createMailbox(account.id, name, specialUse);
+      if (!existed) sql(this.ctx.db, 'INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(account.id, mailbox.name);
       await createFolderDirs(maildir, mailbox.dir);
     }
   }
 
   private async mailboxFor(target: DeliveryTarget): Promise<Mailbox> {
     const name = target.mailbox ?? 'INBOX';
-    const existing = this.index.getMailbox(target.account.id, name);
+    const existing = this.ctx.index.getMailbox(target.account.id, name);
     if (existing) return existing;
-    if (name === 'INBOX' || DEFAULT_MAILBOXES.some((m) => m.name === name)) {
+    if (name.toUpperCase() === 'INBOX' || DEFAULT_MAILBOXES.some((m) => m.name === name)) {
       await this.ensureAccount(target.account);
-      return this.index.getMailbox(target.account.id, name)!;
+      return this.ctx.index.getMailbox(target.account.id, name)!;
     }
-    const mailbox = this.index.createMailbox(target.account.id, name);
+    const mailbox = this.ctx.index.createMailbox(target.account.id, name);
     await createFolderDirs(this.maildirOf(target.account), mailbox.dir);
     return mailbox;
   }
 
   private overQuota(account: Account, size: number): boolean {
     if (account.quotaBytes === null && account.quotaMessages === null) return false;
-    const usage = this.index.accountUsage(account.id);
+    const usage = this.ctx.index.accountUsage(account.id);
     if (account.quotaBytes !== null && usage.bytes + size > account.quotaBytes) return true;
     if (account.quotaMessages !== null && usage.messages + 1 > account.quotaMessages) return true;
     return false;
   }
 
   async deliver(spool: SpooledMessage, targets: DeliveryTarget[], internalDate = Date.now()): Promise<DeliveryOutcome[]> {
-    const placed: { target: DeliveryTarget; mailbox: Mailbox; base: string; subdir: 'new' | 'cur'; dir: string }[] = [];
     const outcomes = new Map<DeliveryTarget, DeliveryOutcome>();
+    let meta: MessageMetaInput | undefined;
+    try {
+      meta = await computeMeta(spool.path);
+      const seconds = internalDate / 1000;
+      await utimes(spool.path, seconds, seconds); // Dovecot reads INTERNALDATE from the file's mtime
+    } catch (error) {
+      this.ctx.log.error({ err: error }, 'cannot read the spooled message');
+      return targets.map((target) => ({ target, ok: false, reason: 'error', error }));
+    }
+    const mailboxes = new Map<DeliveryTarget, Mailbox>();
+    for (const target of targets) {
+      try {
+        if (this.overQuota(target.account, spool.size)) outcomes.set(target, { target, ok: false, reason: 'quota' });
+        else mailboxes.set(target, await this.mailboxFor(target));
+      } catch (error) {
+        this.ctx.log.error({ err: error, account: target.account.address }, 'maildir delivery failed');
+        outcomes.set(target, { target, ok: false, reason: 'error', error });
+      }
+    }
+    const locks = [...mailboxes.values()].map((m) => ({ id: m.id, exclusive: false }));
+    await this.ctx.locks.many(locks, () => this.place(spool, mailboxes, outcomes, meta!, internalDate));
+    return targets.map((t) => outcomes.get(t)!);
+  }
+
+  private async place(
+    spool: SpooledMessage,
+    mailboxes: Map<DeliveryTarget, Mailbox>,
+    outcomes: Map<DeliveryTarget, DeliveryOutcome>,
+    meta: MessageMetaInput,
+    internalDate: number,
+  ): Promise<void> {
+    const placed: Placed[] = [];
     await Promise.all(
-      targets.map(async (target) => {
+      [...mailboxes].map(async ([target, mailbox]) => {
         try {
-          if (this.overQuota(target.account, spool.size)) {
-            outcomes.set(target, { target, ok: false, reason: 'quota' });
-            return;
-          }
-          const mailbox = await this.mailboxFor(target);
           const flags = target.flags ?? 0;
-          const subdir = flags ? 'cur' : 'new';
+          let keywords: string[] = [];
+          let kwLetters = '';
+          const folder = folderPathOf(this.ctx, target.account, mailbox);
+          if (target.keywords && target.keywords.length > 0) {
+            const ensured = this.ctx.keywords.ensure(mailbox.id, target.keywords);
+            keywords = ensured.names;
+            if (ensured.added) await this.ctx.keywords.writeFile(folder, mailbox.id);
+            kwLetters = this.ctx.keywords.letters(mailbox.id, keywords);
+          }
+          const subdir = flags || keywords.length ? 'cur' : 'new';
+          const letters = subdir === 'cur' ? flagLetters(flags) + kwLetters : null;
           const base = newMessageFileName(spool.size);
-          const dir = join(this.maildirOf(target.account), mailbox.dir, subdir);
-          const file = join(dir, storedFileName(base, subdir, flags));
+          const dir = join(folder, subdir);
+          const file = join(dir, subdir === 'cur' ? `${base}:2,${letters}` : base);
           try {
             await link(spool.path, file);
           } catch (err) {
@@ -90,16 +136,16 @@ export class LocalDelivery {
             await mkdir(dir, { recursive: true, mode: 0o700 });
             await link(spool.path, file);
           }
-          placed.push({ target, mailbox, base, subdir, dir });
+          placed.push({ target, mailbox, base, subdir, letters, keywords, dir });
         } catch (error) {
-          this.log.error({ err: error, account: target.account.address }, 'maildir delivery failed');
+          this.ctx.log.error({ err: error, account: target.account.address }, 'maildir delivery failed');
           outcomes.set(target, { target, ok: false, reason: 'error', error });
         }
       }),
     );
     // One fsync per distinct directory, shared with concurrent deliveries (group commit).
     const dirs = [...new Set(placed.map((p) => p.dir))];
-    const synced = await Promise.allSettled(dirs.map((d) => this.dirSync.sync(d)));
+    const synced = await Promise.allSettled(dirs.map((d) => this.ctx.dirSync.sync(d)));
     const failedDirs = new Set(dirs.filter((_, i) => synced[i]!.status === 'rejected'));
     const durable = placed.filter((p) => {
       if (!failedDirs.has(p.dir)) return true;
@@ -107,37 +153,38 @@ export class LocalDelivery {
       void unlink(this.fileOf(p)).catch(() => undefined);
       return false;
     });
-    if (durable.length > 0) {
-      try {
-        const assigned = this.index.addMessages(
-          durable.map((p) => ({
-            mailboxId: p.mailbox.id,
-            filename: p.base,
-            subdir: p.subdir,
-            size: spool.size,
-            internalDate,
-            flags: p.target.flags ?? 0,
-          })),
-        );
-        durable.forEach((p, i) => {
-          const a = assigned[i]!;
-          outcomes.set(p.target, { target: p.target, ok: true, mailboxId: a.mailboxId, uid: a.uid });
-          this.changes.publish({ type: 'append', accountId: p.target.account.id, mailboxId: a.mailboxId, uid: a.uid, modseq: a.modseq });
-        });
-      } catch (error) {
-        // Take the files back so the client's retry does not make a duplicate; any that stay
-        // (unlink failing too) are indexed by start-up reconciliation, so nothing is lost.
-        this.log.error({ err: error }, 'index commit failed');
-        for (const p of durable) {
-          outcomes.set(p.target, { target: p.target, ok: false, reason: 'error', error });
-          await unlink(this.fileOf(p)).catch(() => undefined);
-        }
+    if (durable.length === 0) return;
+    try {
+      const assigned = this.ctx.index.addMessages(
+        durable.map((p) => ({
+          mailboxId: p.mailbox.id,
+          filename: p.base,
+          subdir: p.subdir,
+          size: spool.size,
+          internalDate,
+          flags: p.target.flags ?? 0,
+          keywords: keywordColumn(p.keywords),
+          letters: p.letters,
+          meta,
+        })),
+      );
+      durable.forEach((p, i) => {
+        const a = assigned[i]!;
+        outcomes.set(p.target, { target: p.target, ok: true, mailboxId: a.mailboxId, uid: a.uid, uidValidity: p.mailbox.uidValidity });
+        this.ctx.changes.publish({ type: 'append', accountId: p.target.account.id, mailboxId: a.mailboxId, uid: a.uid, modseq: a.modseq });
+      });
+    } catch (error) {
+      // Take the files back so the client's retry does not make a duplicate; any that stay
+      // (unlink failing too) are indexed by start-up reconciliation, so nothing is lost.
+      this.ctx.log.error({ err: error }, 'index commit failed');
+      for (const p of durable) {
+        outcomes.set(p.target, { target: p.target, ok: false, reason: 'error', error });
+        await unlink(this.fileOf(p)).catch(() => undefined);
       }
     }
-    return targets.map((t) => outcomes.get(t)!);
   }
 
-  private fileOf(p: { dir: string; base: string; subdir: 'new' | 'cur'; target: DeliveryTarget }): string {
-    return join(p.dir, storedFileName(p.base, p.subdir, p.target.flags ?? 0));
+  private fileOf(p: Placed): string {
+    return join(p.dir, p.subdir === 'cur' ? `${p.base}:2,${p.letters}` : p.base);
   }
 }

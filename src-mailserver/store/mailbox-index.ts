@@ -4,6 +4,8 @@
 // above anything that may have been announced, so a UID is never reused.
 import { sql, type Db } from '../directory/database.js';
 import { folderDir } from './maildir.js';
+import { canonicalMailboxName } from './mailbox-names.js';
+import { copyMeta, insertMeta, type MessageMetaInput } from './message-meta.js';
 
 export interface Mailbox {
   id: number;
@@ -17,6 +19,8 @@ export interface Mailbox {
   uidValidity: number;
   uidNext: number;
   highestModseq: number;
+  /** Messages from this UID on are \Recent for the next session that selects the mailbox. */
+  firstRecentUid: number;
 }
 
 interface MailboxRow {
@@ -29,6 +33,7 @@ interface MailboxRow {
   uidvalidity: number;
   uidnext: number;
   highestmodseq: number;
+  first_recent_uid: number;
 }
 
 const toMailbox = (r: MailboxRow): Mailbox => ({
@@ -41,9 +46,10 @@ const toMailbox = (r: MailboxRow): Mailbox => ({
   uidValidity: r.uidvalidity,
   uidNext: r.uidnext,
   highestModseq: r.highestmodseq,
+  firstRecentUid: r.first_recent_uid,
 });
 
-const MAILBOX_COLUMNS = 'id, account_id, name, dir, special_use, subscribed, uidvalidity, uidnext, highestmodseq';
+const MAILBOX_COLUMNS = 'id, account_id, name, dir, special_use, subscribed, uidvalidity, uidnext, highestmodseq, first_recent_uid';
 
 /** The folders every account gets, with their RFC 6154 special-use attribute. */
 export const DEFAULT_MAILBOXES: { name: string; specialUse: string | null }[] = [
@@ -66,19 +72,27 @@ export interface NewMessage {
   internalDate: number;
   flags?: number;
   keywords?: string;
+  /** The `:2,` letters of the file name in cur/ (flags + keyword letters); derived from flags when absent. */
+  letters?: string | null;
+  /** Cached structure and search fields, stored in the same transaction. */
+  meta?: MessageMetaInput;
+  /** Copy the cached meta row of this message id instead (COPY / MOVE). */
+  metaFrom?: number;
 }
 
 export interface AssignedMessage {
   mailboxId: number;
   uid: number;
   modseq: number;
+  /** Row id in the messages table. */
+  id: number;
 }
 
 export class MailboxIndex {
   constructor(readonly db: Db) {}
 
   getMailbox(accountId: number, name: string): Mailbox | undefined {
-    const canonical = name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
+    const canonical = canonicalMailboxName(name);
     const row = sql(this.db, `SELECT ${MAILBOX_COLUMNS} FROM mailboxes WHERE account_id = ? AND name = ?`).get(accountId, canonical) as
       | MailboxRow
       | undefined;
@@ -98,7 +112,7 @@ export class MailboxIndex {
 
   /** Create a mailbox row with a fresh UIDVALIDITY (unique per account, time based). */
   createMailbox(accountId: number, name: string, specialUse: string | null = null): Mailbox {
-    const canonical = name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
+    const canonical = canonicalMailboxName(name);
     return this.db.transaction(() => {
       const existing = this.getMailbox(accountId, canonical);
       if (existing) return existing;
@@ -131,8 +145,8 @@ export class MailboxIndex {
         );
         const insert = sql(
           this.db,
-          `INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, internaldate, size, filename, subdir)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, internaldate, size, filename, subdir, letters)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
         for (const m of messages) {
           const c = counters.get(m.mailboxId) as
@@ -144,8 +158,11 @@ export class MailboxIndex {
           const uidReserved = uid + 1 > c.uid_reserved ? uid + 1 + RESERVATION : c.uid_reserved;
           const modseqReserved = modseq > c.modseq_reserved ? modseq + RESERVATION : c.modseq_reserved;
           update.run(uid + 1, modseq, uidReserved, modseqReserved, m.mailboxId);
-          insert.run(m.mailboxId, uid, modseq, m.flags ?? 0, m.keywords ?? '', m.internalDate, m.size, m.filename, m.subdir);
-          out.push({ mailboxId: m.mailboxId, uid, modseq });
+          const info = insert.run(m.mailboxId, uid, modseq, m.flags ?? 0, m.keywords ?? '', m.internalDate, m.size, m.filename, m.subdir, m.letters ?? null);
+          const id = Number(info.lastInsertRowid);
+          if (m.meta) insertMeta(this.db, id, m.meta);
+          else if (m.metaFrom !== undefined) copyMeta(this.db, m.metaFrom, id);
+          out.push({ mailboxId: m.mailboxId, uid, modseq, id });
         }
         return out;
       }).immediate();
@@ -160,6 +177,39 @@ export class MailboxIndex {
       | undefined;
     if (!c) return false;
     return c.uidnext + count >= c.uid_reserved || c.highestmodseq + count >= c.modseq_reserved;
+  }
+
+  /**
+   * Make sure the durable reservation covers `uids` more UIDs and `modseqs` more MODSEQs of a
+   * mailbox; when it must move, the move is committed with synchronous=FULL. Call before a
+   * transaction that uses takeModseqs / takeUids.
+   */
+  reserve(mailboxId: number, uids: number, modseqs: number): void {
+    const c = sql(this.db, 'SELECT uidnext, highestmodseq, uid_reserved, modseq_reserved FROM mailboxes WHERE id = ?').get(mailboxId) as
+      | { uidnext: number; highestmodseq: number; uid_reserved: number; modseq_reserved: number }
+      | undefined;
+    if (!c) return;
+    const needUid = c.uidnext + uids >= c.uid_reserved;
+    const needModseq = c.highestmodseq + modseqs >= c.modseq_reserved;
+    if (!needUid && !needModseq) return;
+    this.db.pragma('synchronous = FULL');
+    try {
+      sql(this.db, 'UPDATE mailboxes SET uid_reserved = max(uid_reserved, ?), modseq_reserved = max(modseq_reserved, ?) WHERE id = ?').run(
+        c.uidnext + uids + RESERVATION,
+        c.highestmodseq + modseqs + RESERVATION,
+        mailboxId,
+      );
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  /** Inside a transaction (after reserve): take `count` new MODSEQs; returns the first. */
+  takeModseqs(mailboxId: number, count: number): number {
+    const r = sql(this.db, 'UPDATE mailboxes SET highestmodseq = highestmodseq + ? WHERE id = ? RETURNING highestmodseq').get(count, mailboxId) as {
+      highestmodseq: number;
+    };
+    return r.highestmodseq - count + 1;
   }
 
   /** Number of messages and their total size in an account, for quota checks. */

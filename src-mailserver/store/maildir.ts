@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { encodeMutf7 } from '../mail/mutf7.js';
 
 /** System flags as a bitmask, in the index and in memory. \Recent is session state, not stored. */
 export const Flag = {
@@ -41,11 +42,17 @@ export function accountMaildir(dataDir: string, domain: string, localPart: strin
   return join(dataDir, 'mail', domain, localPart);
 }
 
-/** Folder directory for an IMAP mailbox name: INBOX → '', `Work/Projects` → `.Work.Projects`. */
+/**
+ * Folder directory for a mailbox name, as Dovecot's Maildir++ layout names it: INBOX → '',
+ * `Work/Projects` → `.Work.Projects`, names in modified UTF-7 (`Entwürfe` → `.Entw&APw-rfe`).
+ */
 export function folderDir(name: string): string {
   if (name.toUpperCase() === 'INBOX') return '';
-  return '.' + name.split('/').join('.');
+  return '.' + name.split(MAILBOX_SEPARATOR).map(encodeMutf7).join('.');
 }
+
+/** The IMAP hierarchy separator of our one namespace. */
+export const MAILBOX_SEPARATOR = '/';
 
 /** Create cur/, new/ and tmp/ for one folder, plus Maildir++'s `maildirfolder` marker in a subfolder (idempotent). */
 export async function createFolderDirs(maildir: string, dir: string): Promise<void> {
@@ -81,4 +88,9 @@ export function sizeFromFileName(base: string): number | null {
 /** File name on disk for a message in `subdir`: new/ has no info part; cur/ carries the flags. */
 export function storedFileName(base: string, subdir: 'new' | 'cur', flags: number, keywordLetters = ''): string {
   return subdir === 'new' ? base : `${base}:2,${flagLetters(flags)}${keywordLetters}`;
+}
+
+/** Keyword letters (a-z) of a `:2,` info part. */
+export function keywordLettersOf(letters: string): string {
+  return letters.replace(/[^a-z]/g, '');
 }

@@ -1,12 +1,17 @@
 // Start-up reconciliation of the index against the Maildir files, which are the truth (as
 // Dovecot treats its index): files nobody indexed are added with new UIDs, rows whose file is
-// gone are dropped, and rows whose file moved (new/ → cur/) or changed flags are updated.
-import { readdir, stat } from 'node:fs/promises';
+// gone are dropped (with an expunge tombstone, so QRESYNC clients hear of it), and rows whose
+// file moved (new/ → cur/) or whose `:2,` letters changed (flags or keywords set by another
+// program, or a rename that happened just before a crash) take the state the name says. The
+// folder's dovecot-keywords, if another program added to it, is merged first.
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
-import { sql, type Db } from '../directory/database.js';
-import { flagsFromLetters, parseMessageFileName, sizeFromFileName } from './maildir.js';
-import type { MailboxIndex, Mailbox, NewMessage } from './mailbox-index.js';
+import { sql } from '../directory/database.js';
+import { removeRows } from './expunge.js';
+import { keywordColumn, parseKeywordColumn } from './keywords.js';
+import { flagLetters, flagsFromLetters, keywordLettersOf, parseMessageFileName, sizeFromFileName } from './maildir.js';
+import type { Mailbox, NewMessage } from './mailbox-index.js';
+import type { StoreContext } from './store-context.js';
 
 export interface ReconcileReport {
   mailboxes: number;
@@ -20,6 +25,8 @@ interface Row {
   filename: string;
   subdir: string;
   flags: number;
+  keywords: string;
+  letters: string | null;
 }
 
 async function listDir(dir: string): Promise<string[]> {
@@ -32,8 +39,11 @@ async function listDir(dir: string): Promise<string[]> {
 }
 
 /** Reconcile one mailbox whose folder is at `folderPath`. */
-export async function reconcileMailbox(db: Db, index: MailboxIndex, mailbox: Mailbox, folderPath: string, log: Logger): Promise<ReconcileReport> {
+export async function reconcileMailbox(ctx: StoreContext, mailbox: Mailbox, folderPath: string): Promise<ReconcileReport> {
+  const { db, index, log } = ctx;
   const report: ReconcileReport = { mailboxes: 1, indexed: 0, dropped: 0, updated: 0 };
+  const keywordFile = await readFile(join(folderPath, 'dovecot-keywords'), 'utf8').catch(() => null);
+  if (keywordFile !== null) ctx.keywords.importFile(mailbox.id, keywordFile);
   const onDisk = new Map<string, { subdir: 'new' | 'cur'; letters: string; name: string }>();
   for (const subdir of ['new', 'cur'] as const) {
     for (const name of await listDir(join(folderPath, subdir))) {
@@ -42,9 +52,10 @@ export async function reconcileMailbox(db: Db, index: MailboxIndex, mailbox: Mai
       onDisk.set(base, { subdir, letters, name });
     }
   }
-  const rows = sql(db, 'SELECT uid, filename, subdir, flags FROM messages WHERE mailbox_id = ?').all(mailbox.id) as Row[];
+  const rows = sql(db, 'SELECT uid, filename, subdir, flags, keywords, letters FROM messages WHERE mailbox_id = ?').all(mailbox.id) as Row[];
   const drop: number[] = [];
-  const update: { uid: number; subdir: string; flags: number }[] = [];
+  const update: { uid: number; subdir: string; flags: number; keywords: string; letters: string | null }[] = [];
+  const keywordList = ctx.keywords.list(mailbox.id);
   for (const row of rows) {
     const file = onDisk.get(row.filename);
     if (!file) {
@@ -52,12 +63,19 @@ export async function reconcileMailbox(db: Db, index: MailboxIndex, mailbox: Mai
       continue;
     }
     onDisk.delete(row.filename);
-    // Flags from the file name win only when the file's own letters disagree with the index
-    // (another program, such as Dovecot, changed them); keyword letters are not compared here.
-    const diskFlags = file.subdir === 'cur' ? flagsFromLetters(file.letters) : 0;
-    if (file.subdir !== row.subdir || (file.subdir === 'cur' && diskFlags !== row.flags)) {
-      update.push({ uid: row.uid, subdir: file.subdir, flags: file.subdir === 'cur' ? diskFlags : row.flags });
+    if (file.subdir === 'new') {
+      if (row.subdir !== 'new') update.push({ uid: row.uid, subdir: 'new', flags: row.flags, keywords: row.keywords, letters: null });
+      continue;
     }
+    const rowLetters = row.subdir === 'cur' ? (row.letters ?? flagLetters(row.flags)) : null;
+    if (row.subdir === 'cur' && rowLetters === file.letters) continue;
+    // Keywords without a letter (index 26 and up) live only in the row: keep them.
+    const unlettered = parseKeywordColumn(row.keywords).filter((k) => {
+      const i = keywordList.findIndex((n) => n.toLowerCase() === k.toLowerCase());
+      return i < 0 || i >= 26;
+    });
+    const keywords = [...ctx.keywords.fromLetters(mailbox.id, keywordLettersOf(file.letters)), ...unlettered];
+    update.push({ uid: row.uid, subdir: 'cur', flags: flagsFromLetters(file.letters), keywords: keywordColumn(keywords), letters: file.letters });
   }
   const orphans: NewMessage[] = [];
   for (const [base, file] of onDisk) {
@@ -71,27 +89,25 @@ export async function reconcileMailbox(db: Db, index: MailboxIndex, mailbox: Mai
     } catch {
       continue; // vanished meanwhile
     }
+    const cur = file.subdir === 'cur';
     orphans.push({
       mailboxId: mailbox.id,
       filename: base,
       subdir: file.subdir,
       size,
       internalDate: Math.floor(mtime),
-      flags: file.subdir === 'cur' ? flagsFromLetters(file.letters) : 0,
+      flags: cur ? flagsFromLetters(file.letters) : 0,
+      keywords: cur ? keywordColumn(ctx.keywords.fromLetters(mailbox.id, keywordLettersOf(file.letters))) : '',
+      letters: cur ? file.letters : null,
     });
   }
   orphans.sort((a, b) => a.internalDate - b.internalDate || a.filename.localeCompare(b.filename));
   if (drop.length || update.length) {
+    index.reserve(mailbox.id, 0, update.length + 1);
     db.transaction(() => {
-      const del = sql(db, 'DELETE FROM messages WHERE mailbox_id = ? AND uid = ?');
-      for (const uid of drop) del.run(mailbox.id, uid);
-      const bump = sql(db, 'UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq');
-      const upd = sql(db, 'UPDATE messages SET subdir = ?, flags = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?');
-      for (const u of update) {
-        const { highestmodseq } = bump.get(mailbox.id) as { highestmodseq: number };
-        upd.run(u.subdir, u.flags, highestmodseq, mailbox.id, u.uid);
-      }
-      if (drop.length) bump.get(mailbox.id);
+      if (drop.length) removeRows(db, index, mailbox.id, drop);
+      const upd = sql(db, 'UPDATE messages SET subdir = ?, flags = ?, keywords = ?, letters = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?');
+      for (const u of update) upd.run(u.subdir, u.flags, u.keywords, u.letters, index.takeModseqs(mailbox.id, 1), mailbox.id, u.uid);
     })();
   }
   if (orphans.length) index.addMessages(orphans);
