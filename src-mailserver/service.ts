@@ -18,6 +18,7 @@ import { FileSecretStore } from './secrets/file-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { createInboundListener } from './smtp/inbound-server.js';
 import { createSubmissionListener } from './smtp/submission-server.js';
+import { ImapListener } from './imap/server/listener.js';
 import { MessageStore } from './store/message-store.js';
 import { ensureSelfSigned } from './tls/self-signed.js';
 import { TlsProvider } from './tls/tls-provider.js';
@@ -142,6 +143,9 @@ export class MailService {
     };
     if (ports.http !== null) await this.listen('http', new WebListener(web, null), ports.http, listen);
     if (ports.https !== null) await this.listen('https', new WebListener(web, this.tls), ports.https, listen);
+    const imapDeps = { store: this.store, authenticator: this.authenticator, config: this.config, tls: this.tls, log: this.log.child({ component: 'imap' }) };
+    if (ports.imap !== null) await this.listen('imap', new ImapListener(imapDeps, false), ports.imap, listen);
+    if (ports.imaps !== null) await this.listen('imaps', new ImapListener(imapDeps, true), ports.imaps, listen);
   }
 
   private async listen(name: PortName, listener: Listener, port: number, host: string): Promise<void> {

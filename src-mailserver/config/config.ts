@@ -40,6 +40,10 @@ export const ConfigSchema = z
         maxConnections: z.number().int().positive().default(1000),
         /** Seconds an idle SMTP connection is kept. */
         smtpIdleSeconds: z.number().int().positive().default(300),
+        /** IMAP / POP3 connections from one client address. */
+        maxConnectionsPerIp: z.number().int().positive().default(50),
+        /** IMAP / POP3 sessions one user may have logged in at once. */
+        maxConnectionsPerUser: z.number().int().positive().default(30),
       })
       .strict()
       .prefault({}),

@@ -183,3 +183,37 @@ export function parseToken(value: string | null): string | null {
   const t = stripComments(value).trim().toLowerCase();
   return t || null;
 }
+
+/**
+ * The fields of a raw header block whose names are (or, with `not`, are not) in `names`, as they
+ * were written (folding kept), followed by the blank line: BODY[HEADER.FIELDS (...)] (RFC 9051 §6.4.5).
+ */
+export function selectHeaderFields(header: Buffer, names: string[], not: boolean): Buffer {
+  const wanted = new Set(names.map((n) => n.toLowerCase()));
+  const out: Buffer[] = [];
+  let start = 0;
+  let keep = false;
+  const flush = (end: number) => {
+    if (keep && end > start) out.push(header.subarray(start, end));
+  };
+  let i = 0;
+  while (i < header.length) {
+    let eol = header.indexOf(10, i);
+    eol = eol < 0 ? header.length : eol + 1;
+    const line = header.subarray(i, eol);
+    const blank = line.length <= 2 && (line[0] === 13 || line[0] === 10);
+    if (blank) break;
+    const continuation = line[0] === 32 || line[0] === 9;
+    if (!continuation) {
+      flush(i);
+      start = i;
+      const colon = line.indexOf(58);
+      const name = colon > 0 ? line.subarray(0, colon).toString('latin1').trim().toLowerCase() : '';
+      keep = name !== '' && wanted.has(name) !== not;
+    }
+    i = eol;
+  }
+  flush(i);
+  out.push(Buffer.from('\r\n'));
+  return Buffer.concat(out);
+}

@@ -4,6 +4,7 @@
 // index row; messages indexed without one (found by reconciliation, older rows) get theirs the
 // first time someone asks.
 import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import libmime from 'libmime';
 import { sql, type Db } from '../directory/database.js';
 import { fieldValue, type HeaderField } from '../mail/mime-header.js';
@@ -71,10 +72,14 @@ export function metaFromStructure(s: MessageStructure): MessageMetaInput {
   };
 }
 
-/** Stream a stored message file through the structure parser. */
-export async function computeMeta(path: string): Promise<MessageMetaInput> {
+/** Stream a stored message file (by path or open handle, which stays open) through the structure parser. */
+export async function computeMeta(source: string | FileHandle): Promise<MessageMetaInput> {
   const parser = new MimeStructureParser();
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) parser.write(chunk as Buffer);
+  const stream =
+    typeof source === 'string'
+      ? createReadStream(source, { highWaterMark: 256 * 1024 })
+      : source.createReadStream({ start: 0, highWaterMark: 256 * 1024, autoClose: false });
+  for await (const chunk of stream) parser.write(chunk as Buffer);
   return metaFromStructure(parser.end());
 }
 

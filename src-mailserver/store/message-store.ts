@@ -22,6 +22,10 @@ import { MailboxLocks } from './mailbox-lock.js';
 import { createMailbox, deleteMailbox, renameMailbox, subscribe, subscriptions, unsubscribe } from './mailbox-ops.js';
 import { reconcileMailbox, type ReconcileReport } from './reconcile.js';
 import { cleanIncoming, SpoolWriter } from './spool.js';
+import { openMessageFile } from './message-files.js';
+import { computeMeta, insertMeta, readMeta, type MessageMeta } from './message-meta.js';
+import type { MessageRow } from './message-rows.js';
+import type { FileHandle } from 'node:fs/promises';
 import type { StoreContext } from './store-context.js';
 
 export interface AppendOptions {
@@ -106,6 +110,25 @@ export class MessageStore implements StoreContext {
     } finally {
       if (spoolPath) await unlink(spoolPath).catch(() => undefined);
     }
+  }
+
+  /** The cached structure and search fields of a message, computed now if it has none yet. */
+  async metaOf(account: Account, mailbox: Mailbox, row: MessageRow): Promise<MessageMeta | null> {
+    const cached = readMeta(this.db, row.id);
+    if (cached) return cached;
+    const fh = await openMessageFile(this.db, mailbox.id, this.folderPath(account, mailbox), row);
+    if (!fh) return null;
+    try {
+      insertMeta(this.db, row.id, await computeMeta(fh));
+    } finally {
+      await fh.close();
+    }
+    return readMeta(this.db, row.id) ?? null;
+  }
+
+  /** Open a message's file for reading (null when it is gone). */
+  openMessage(account: Account, mailbox: Mailbox, row: MessageRow): Promise<FileHandle | null> {
+    return openMessageFile(this.db, mailbox.id, this.folderPath(account, mailbox), row);
   }
 
   updateFlags(account: Account, mailbox: Mailbox, uids: ArrayLike<number>, change: FlagChange, unchangedSince?: number): Promise<FlagUpdateResult> {
