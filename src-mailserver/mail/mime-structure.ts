@@ -284,11 +284,16 @@ export class MimeStructureParser {
   }
 
   private closeEntity(e: Entity, endPos: number, lfAtEnd: number, byteBefore: number): void {
+    // A part opened by a boundary line and closed by the very next line is empty; it sits at the
+    // close point so it stays inside its parent.
+    if (endPos < e.part.headerStart) e.part.headerStart = endPos;
     if (e.state === 'header') {
       this.endHeader(e, endPos, false);
       e.lfAtBodyStart = lfAtEnd;
     }
     const part = e.part;
+    // The CRLF before a boundary may be the one that ended this part's header: keep it inside.
+    if (part.bodyStart > endPos) part.bodyStart = endPos;
     part.bodyEnd = Math.max(part.bodyStart, endPos);
     part.lines = part.bodyEnd === part.bodyStart ? 0 : Math.max(0, lfAtEnd - e.lfAtBodyStart) + (byteBefore !== 10 ? 1 : 0);
   }

@@ -23,7 +23,7 @@ export type FrameEvent =
 const LITERAL_AT_END = /(~?)\{(\d{1,20})(\+?)\}\r?\n$/;
 
 export class ImapFramer {
-  /** When true, the next complete line is delivered raw as a `line` event. */
+  /** When true, the next complete line is delivered raw as a `line` event (then it turns off). */
   lineMode = false;
   private pending: Buffer = Buffer.alloc(0);
   private parts: Buffer[] = [];
@@ -84,6 +84,7 @@ export class ImapFramer {
       return 'progress';
     }
     if (this.lineMode && this.parts.length === 0) {
+      this.lineMode = false; // one line per request
       return { kind: 'line', data: Buffer.from(stripEol(line)) };
     }
     if (this.textBytes + line.length > this.limits.maxLine) {

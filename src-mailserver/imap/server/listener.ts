@@ -41,9 +41,17 @@ export class ImapListener {
       admitUser: (account, cid) => this.admitUser(account, cid),
     };
     const onSocket = (socket: Socket) => this.accept(socket);
-    this.server = implicitTls
-      ? createTlsServer({ SNICallback: deps.tls.sniCallback, secureContext: deps.tls.secureContext }, (s: TLSSocket) => onSocket(s))
-      : createServer(onSocket);
+    if (implicitTls) {
+      const { key, cert } = deps.tls.keyPair;
+      const server = createTlsServer({ key, cert, SNICallback: deps.tls.sniCallback }, (s: TLSSocket) => onSocket(s));
+      // Clients that send no SNI get the default context: keep it current too.
+      const onChange = (pair: { key: string; cert: string }) => server.setSecureContext({ key: pair.key, cert: pair.cert });
+      deps.tls.on('change', onChange);
+      server.on('close', () => deps.tls.off('change', onChange));
+      this.server = server;
+    } else {
+      this.server = createServer(onSocket);
+    }
     this.server.on('error', (err) => deps.log.error({ err }, 'imap listener error'));
     if (implicitTls) this.server.on('tlsClientError', (err) => deps.log.debug({ err: err.message }, 'TLS handshake failed'));
   }

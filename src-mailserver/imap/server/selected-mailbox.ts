@@ -177,8 +177,8 @@ export class SelectedMailbox {
   }
 
   /** Unsolicited FETCH line for a changed message. */
-  flagsLine(seq: number, row: MessageRow, condstore: boolean): string {
-    return `* ${seq} FETCH (UID ${row.uid} FLAGS ${flagsText(row.flags, row.keywords, this.isRecent(row.uid))}${condstore ? ` MODSEQ (${row.modseq})` : ''})`;
+  flagsLine(seq: number, row: MessageRow, condstore: boolean, rev1: boolean): string {
+    return `* ${seq} FETCH (UID ${row.uid} FLAGS ${flagsText(row.flags, row.keywords, rev1 && this.isRecent(row.uid))}${condstore ? ` MODSEQ (${row.modseq})` : ''})`;
   }
 
   /** What changed since the last sync, as untagged responses. */
@@ -195,7 +195,7 @@ export class SelectedMailbox {
       for (const row of changedSince(this.db, this.mailbox.id, this.seenModseq, known)) {
         if (this.ownModseqs.has(row.modseq)) continue;
         const seq = this.seqOf(row.uid);
-        if (seq > 0) out.push(this.flagsLine(seq, row, options.condstore));
+        if (seq > 0) out.push(this.flagsLine(seq, row, options.condstore, options.rev1));
       }
       const fresh = uidsAbove(this.db, this.mailbox.id, known);
       if (fresh.length > 0) {

@@ -54,7 +54,7 @@ export const fetchCommand: CommandSpec<FetchCommand> = {
     for (const row of rows) {
       const seq = view.seqOf(row.uid);
       if (seq === 0) continue;
-      const response = await fetchMessage(store, account, view.mailbox, seq, row, plan, view.isRecent(row.uid), seenChanged.has(row.uid));
+      const response = await fetchMessage(store, account, view.mailbox, seq, row, plan, !session.rev2 && view.isRecent(row.uid), seenChanged.has(row.uid));
       if (response) await conn.send(response);
     }
     return ok('Fetch completed.');

@@ -20,7 +20,7 @@ async function qresyncReport(ctx: CommandContext, view: SelectedMailbox, mailbox
   if (vanished.length > 0) await ctx.conn.send(`* VANISHED (EARLIER) ${sequenceSetText(vanished)}\r\n`);
   for (const row of changedSince(db, mailbox.id, q.modseq, view.lastUid)) {
     const seq = view.seqOf(row.uid);
-    if (seq > 0) await ctx.conn.send(view.flagsLine(seq, row, true) + '\r\n');
+    if (seq > 0) await ctx.conn.send(view.flagsLine(seq, row, true, !ctx.session.rev2) + '\r\n');
   }
 }
 

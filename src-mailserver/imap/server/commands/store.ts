@@ -35,7 +35,7 @@ export const storeCommand: CommandSpec<StoreCommand> = {
       if (c.silent && !(session.condstore && changed.has(row.uid))) continue;
       const items: string[] = [];
       if (c.uid) items.push(`UID ${row.uid}`);
-      if (!c.silent) items.push(`FLAGS ${flagsText(row.flags, row.keywords, view.isRecent(row.uid))}`);
+      if (!c.silent) items.push(`FLAGS ${flagsText(row.flags, row.keywords, !session.rev2 && view.isRecent(row.uid))}`);
       if (session.condstore) items.push(`MODSEQ (${row.modseq})`);
       await conn.send(`* ${seq} FETCH (${items.join(' ')})\r\n`);
     }
