@@ -130,7 +130,7 @@ test('mime structure fuzz: mutated messages parse within bounds', () => {
   const rand = prng(seed);
   const base = Buffer.from(NESTED);
   for (let i = 0; i < 5000; i++) {
-    let input = base;
+    let input: Buffer = base;
     const rounds = 1 + Math.floor(rand() * 6);
     for (let r = 0; r < rounds; r++) input = mutate(rand, input);
     const { root, size } = parseMimeStructure(input);
