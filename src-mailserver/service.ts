@@ -23,6 +23,7 @@ import { MessageStore } from './store/message-store.js';
 import { ensureSelfSigned } from './tls/self-signed.js';
 import { TlsProvider } from './tls/tls-provider.js';
 import { AcmeChallengeStore } from './tls/acme-challenges.js';
+import { CertificateManager } from './tls/certificate-manager.js';
 import { WebListener } from './http/web-listener.js';
 
 export interface ServiceOptions {
@@ -33,6 +34,8 @@ export interface ServiceOptions {
   secrets?: SecretStore;
   /** Extra CA certificates (PEM) trusted for outbound verified TLS (tests, private CAs). */
   trustedCa?: string[];
+  /** Milliseconds since the epoch; tests move it to reach certificate renewal dates. */
+  now?: () => number;
 }
 
 interface Stoppable {
@@ -49,6 +52,8 @@ export class MailService {
   private stopping: Promise<void> | null = null;
   /** Pending ACME HTTP-01 challenges, answered by the port-80 listener. */
   readonly acmeChallenges = new AcmeChallengeStore();
+  /** The certificate in use (user files, ACME or self-signed) and its renewal. */
+  certificates!: CertificateManager;
 
   private constructor(
     readonly dataDir: string,
@@ -96,7 +101,19 @@ export class MailService {
     try {
       const queued = await queue.start();
       logger.info({ component: 'queue', ...queued }, 'queue ready');
+      service.certificates = new CertificateManager({
+        dataDir,
+        config,
+        tls,
+        challenges: service.acmeChallenges,
+        resolver,
+        domains: () => directory.domains.list().map((d) => d.name),
+        log: logger.child({ component: 'tls' }),
+        now: options.now,
+      });
+      await service.certificates.load();
       await service.startListeners();
+      service.certificates.startRenewals();
     } catch (err) {
       await service.stop();
       throw err;
@@ -161,6 +178,7 @@ export class MailService {
   /** Stop accepting, finish what is in flight, close the database. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.certificates?.stop();
       await Promise.allSettled(this.listeners.map((l) => l.stop()));
       await this.queue.stop().catch((err: unknown) => this.log.error({ err }, 'queue did not stop cleanly'));
       this.store.endRun();

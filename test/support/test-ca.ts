@@ -2,6 +2,7 @@
 // given DNS names, as PEM strings, so a test can play a client that verifies certificates.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isIP } from 'node:net';
 import { makeTempDir } from './temp-dir.js';
 import { run } from './processes.js';
 
@@ -25,7 +26,7 @@ export async function makeTestCa(name = 'Homemail Test CA'): Promise<TestCa> {
     async issue(names, options = {}) {
       const id = `leaf${++serial}`;
       await openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${id}.key`, '-out', `${id}.csr`, '-subj', `/CN=${names[0]}`], dir.path);
-      await writeFile(join(dir.path, `${id}.ext`), `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\nextendedKeyUsage=serverAuth\n`);
+      await writeFile(join(dir.path, `${id}.ext`), `subjectAltName=${names.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',')}\nextendedKeyUsage=serverAuth\n`);
       await openssl(['x509', '-req', '-in', `${id}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', String(1000 + serial), '-out', `${id}.crt`, '-days', String(options.days ?? 30), '-extfile', `${id}.ext`], dir.path);
       return { key: await readFile(join(dir.path, `${id}.key`), 'utf8'), cert: await readFile(join(dir.path, `${id}.crt`), 'utf8') };
     },
