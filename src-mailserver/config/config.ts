@@ -142,6 +142,8 @@ export const ConfigSchema = z
         scope: z.enum(['all', 'domains']).default('all'),
         domains: z.array(z.string().min(1)).default([]),
         verifyCertificate: z.boolean().default(true),
+        /** The SPF include the relay provider documents (e.g. `spf.relay.example`), for the SPF record we publish. */
+        spfInclude: z.string().min(1).nullable().default(null),
       })
       .strict()
       .nullable()

@@ -20,7 +20,7 @@ export interface MailSetupInput {
   domain: string;
   dkim: Pick<DkimKeyStore, 'published'>;
   publicIp: PublicAddresses;
-  /** The smarthost all (or some) mail is relayed through; null without one. */
+  /** The smarthost mail is relayed through; default: the relay settings (config.relay). */
   relay?: SmarthostSpf | null;
   /** Ports the running server actually listens on (for ports configured as 0). */
   runningPorts?: Partial<Record<'imaps' | 'smtps' | 'pop3s' | 'https', number>>;
@@ -40,7 +40,8 @@ export function mailSetupFor(input: MailSetupInput): MailSetup {
     hostname: config.hostname.toLowerCase(),
     publicIp: input.publicIp,
     dkimKeys: input.dkim.published(domain),
-    relay: input.relay ?? null,
+    relay: input.relay !== undefined ? input.relay : config.relay ? { host: config.relay.host, spfInclude: config.relay.spfInclude } : null,
+    relayScope: input.relay !== undefined ? 'all' : (config.relay?.scope ?? 'all'),
     ports: {
       imaps: advertisedPort('imaps', config.ports.imaps, input.runningPorts?.imaps),
       submissions: advertisedPort('submissions', config.ports.smtps, input.runningPorts?.smtps),

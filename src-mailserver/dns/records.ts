@@ -43,6 +43,8 @@ export interface MailSetup {
   publicIp: PublicAddresses;
   dkimKeys: { selector: string; algorithm: DkimAlgorithm; publicKey: string; state: DkimKeyState }[];
   relay: SmarthostSpf | null;
+  /** Whether the relay carries all outbound mail (then port 25 outbound is not needed). */
+  relayScope?: 'all' | 'domains';
   /** Ports clients should use; null = not offered. */
   ports: { imaps: number | null; submissions: number | null; pop3s: number | null; https: number | null };
   /** Where DMARC and TLS reports go (a local address). */

@@ -155,6 +155,8 @@ test('port25: nothing answers → error explaining ISP blocks and offering the s
   const relayed = await check('port25', setupFor('sts.test', { relay: { host: 'smtp.relayco.test' } }), { port25: `${SMTP_CLOSED}:25` });
   assert.equal(relayed.status, 'warning');
   assert.match(relayed.fix, /already goes through the relay smtp\.relayco\.test/);
+  const partly = await check('port25', setupFor('sts.test', { relay: { host: 'smtp.relayco.test' }, relayScope: 'domains' }), { port25: `${SMTP_CLOSED}:25` });
+  assert.equal(partly.status, 'error', 'a relay for some destinations does not carry the rest');
 });
 
 test('port25: a server that refuses us in its greeting → warning', async (t) => {

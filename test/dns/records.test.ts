@@ -34,6 +34,20 @@ test('SPF names our addresses, mx and the smarthost (its documented include, els
   assert.equal(spfRecordValue(setup({ relay: { host: 'smtp.relay.test' } })), 'v=spf1 ip4:203.0.113.5 mx a:smtp.relay.test -all');
 });
 
+test('the relay settings (config.relay) feed the SPF record: its documented include, else a:HOST', async (t) => {
+  const { loadConfig } = await import('../../src-mailserver/config/config.js');
+  const { mailSetupFor } = await import('../../src-mailserver/dns/mail-setup.js');
+  const data = await makeTempDir();
+  t.after(() => data.remove());
+  const withInclude = loadConfig(data.path, { hostname: 'mail.example.test', relay: { host: 'smtp.relayco.test', spfInclude: 'spf.relayco.test' } });
+  const setupA = mailSetupFor({ config: withInclude, domain: 'example.test', dkim: { published: () => [] }, publicIp: { v4: '203.0.113.5', v6: null } });
+  assert.equal(spfRecordValue(setupA), 'v=spf1 ip4:203.0.113.5 mx include:spf.relayco.test -all');
+  const bare = loadConfig(data.path, { relay: { host: 'smtp.relayco.test', scope: 'domains', domains: ['gmail.com'] } });
+  const setupB = mailSetupFor({ config: bare, domain: 'example.test', dkim: { published: () => [] }, publicIp: { v4: '203.0.113.5', v6: null } });
+  assert.equal(spfRecordValue(setupB), 'v=spf1 ip4:203.0.113.5 mx a:smtp.relayco.test -all');
+  assert.equal(setupB.relayScope, 'domains');
+});
+
 test('TXT values longer than 255 bytes are split into strings; quotes and backslashes escaped', () => {
   const long = 'p=' + 'A'.repeat(400);
   const quoted = quoteTxt(long);

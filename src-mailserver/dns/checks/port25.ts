@@ -47,7 +47,9 @@ function readReply(socket: Socket, timeoutMs: number): Promise<{ code: number; t
 }
 
 export async function checkPort25(ctx: CheckContext): Promise<DnsCheckResult> {
-  const { hostname, relay } = ctx.setup;
+  const { hostname } = ctx.setup;
+  // Only a relay for all mail makes port 25 unnecessary.
+  const relay = ctx.setup.relayScope === 'domains' ? null : ctx.setup.relay;
   const timeoutMs = ctx.port25TimeoutMs ?? 10_000;
   const { host, port } = parseHostPort(ctx.port25, 25);
   const steps: Step[] = [];
