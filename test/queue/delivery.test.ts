@@ -1,0 +1,224 @@
+// Outbound delivery against real peers found through a real DNS server (knot): a peer answering
+// 4xx then 2xx (the retry delivers), one answering 5xx (the bounce lands in the sender's INBOX),
+// one that is down (deferred, then expiry), a Null MX domain, per-recipient results across three
+// domains, the A fallback without MX, connection reuse, opportunistic STARTTLS and the greeting
+// timeout. Mail is submitted by nodemailer on 587. Addresses: 127.0.5.30-49.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { startKnot, zoneHeader } from '../support/knot.js';
+import { startSmtpSink } from '../support/smtp-sink.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { readMessages } from '../support/maildir-reader.js';
+import { makeTestCa } from '../support/test-ca.js';
+import type { ConfigInput } from '../../src-mailserver/config/config.js';
+
+const DNS = '127.0.5.30';
+
+function zone(name: string, records: string): Record<string, string> {
+  return { [name]: zoneHeader(name, DNS) + records };
+}
+
+async function setup(t: TestContext, zones: Record<string, string>, config: ConfigInput = {}): Promise<{ server: TestServer; send: (to: string[], subject?: string) => Promise<string> }> {
+  const dns = await startKnot(t, DNS, zones);
+  const server = await startTestServer(t, {
+    listeners: ['submission'],
+    accounts: { 'alice@example.test': 'alice-pw' },
+    config: {
+      dns: dns.server,
+      ...config,
+      queue: { retryBaseSeconds: 0.2, retryMaxSeconds: 0.5, ...config.queue },
+      outbound: { greetingTimeoutSeconds: 2, commandTimeoutSeconds: 5, connectTimeoutSeconds: 2, ...config.outbound },
+    },
+  });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: server.ports.submission,
+    secure: false,
+    requireTLS: true,
+    tls: { rejectUnauthorized: false },
+    auth: { user: 'alice@example.test', pass: 'alice-pw' },
+  });
+  t.after(() => transport.close());
+  const send = async (to: string[], subject = 'test') => {
+    const info = await transport.sendMail({ from: 'Alice <alice@example.test>', to, subject, text: `body of ${subject}\n` });
+    return info.messageId;
+  };
+  return { server, send };
+}
+
+async function until<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The reports (multipart/report) in alice's INBOX, or null while there are none. */
+async function reports(s: TestServer): Promise<string[] | null> {
+  const found = (await readMessages(join(s.dataDir, 'mail/example.test/alice'))).filter((m) => /multipart\/report/.test(m));
+  return found.length > 0 ? found : null;
+}
+
+const inbox = (s: TestServer) => readMessages(join(s.dataDir, 'mail/example.test/alice'));
+const queueEmpty = (s: TestServer) => s.service.queue.store.messageIds().length === 0;
+
+test('a peer answering 451 and then 250: deferred with the reply recorded, then delivered by the retry', async (t) => {
+  let refusals = 0;
+  const sink = await startSmtpSink(t, {
+    address: '127.0.5.31',
+    onRcpt: () => (refusals++ < 2 ? { code: 451, text: '4.7.1 Greylisted, try again later' } : null),
+  });
+  const { server, send } = await setup(t, zone('grey.test', '@ MX 10 mx.grey.test.\nmx A 127.0.5.31\n'));
+  const seen: string[] = [];
+  const off = server.service.queue.onChange((c) => seen.push(c.type));
+  t.after(off);
+  await send(['bob@grey.test']);
+  const entry = await until('a recorded deferral', () => server.service.queue.operations.list().find((e) => e.recipients[0]!.attempts >= 1));
+  assert.equal(entry.recipients[0]!.status, 'queued');
+  assert.match(entry.recipients[0]!.lastReply!, /^451 4\.7\.1 Greylisted/);
+  assert.equal(entry.recipients[0]!.remoteMta, 'mx.grey.test');
+  assert.ok(entry.recipients[0]!.nextAttemptAt! > entry.recipients[0]!.lastAttemptAt!);
+  const [msg] = await sink.waitForMessages(1);
+  assert.deepEqual(msg!.to, ['bob@grey.test']);
+  await until('the queue to empty', () => queueEmpty(server));
+  assert.equal(refusals, 3);
+  assert.ok(seen.includes('added') && seen.includes('updated') && seen.includes('removed'));
+  assert.equal((await inbox(server)).length, 0, 'no report for a delivered message');
+});
+
+test('a peer answering 550: the bounce (RFC 3464, original headers) lands in the sender\'s INBOX at once', async (t) => {
+  const sink = await startSmtpSink(t, { address: '127.0.5.32', onRcpt: (a) => (a.startsWith('nobody') ? { code: 550, text: '5.1.1 User unknown' } : null) });
+  const { server, send } = await setup(t, zone('strict.test', '@ MX 10 mx.strict.test.\nmx A 127.0.5.32\n'));
+  const messageId = await send(['nobody@strict.test', 'real@strict.test'], 'will bounce');
+  const [bounce] = await until('the bounce', () => reports(server));
+  assert.match(bounce!, /^Return-Path: <>\r\n/);
+  assert.match(bounce!, /^From: Mail Delivery System <MAILER-DAEMON@mail\.example\.test>\r$/m);
+  assert.match(bounce!, /^To: <alice@example\.test>\r$/m);
+  assert.match(bounce!, /^Subject: Undelivered Mail Returned to Sender\r$/m);
+  assert.match(bounce!, /^Auto-Submitted: auto-replied\r$/m);
+  assert.match(bounce!, /Content-Type: multipart\/report; report-type=delivery-status;/);
+  assert.match(bounce!, /Content-Type: message\/delivery-status\r\n\r\nReporting-MTA: dns; mail\.example\.test\r\n/);
+  assert.match(bounce!, /Final-Recipient: rfc822; nobody@strict\.test\r\nAction: failed\r\nStatus: 5\.1\.1\r\nRemote-MTA: dns; mx\.strict\.test\r\nDiagnostic-Code: smtp; 550 5\.1\.1 User unknown/);
+  assert.doesNotMatch(bounce!, /Final-Recipient: rfc822; real@/, 'only the failed recipient is reported');
+  assert.match(bounce!, /Content-Type: text\/rfc822-headers\r\n\r\n[^]*Subject: will bounce/);
+  assert.ok(bounce!.includes(`In-Reply-To: ${messageId}`));
+  const [delivered] = await sink.waitForMessages(1);
+  assert.deepEqual(delivered!.to, ['real@strict.test'], 'the other recipient was delivered in the same transaction');
+  await until('the queue to empty', () => queueEmpty(server));
+});
+
+test('a peer that is down: deferred with the connection error, then bounced when the (shortened) lifetime ends', async (t) => {
+  const { server, send } = await setup(t, zone('down.test', '@ MX 10 mx.down.test.\nmx A 127.0.5.33\n'), { queue: { lifetimeSeconds: 2, delayNoticeSeconds: 0 } });
+  await send(['bob@down.test'], 'nobody home');
+  const entry = await until('a deferral', () => server.service.queue.operations.list().find((e) => e.recipients[0]!.attempts >= 1));
+  assert.match(entry.recipients[0]!.lastReply!, /connect to mx\.down\.test\[127\.0\.5\.33\]: .*ECONNREFUSED/);
+  assert.equal(entry.recipients[0]!.statusCode, '4.4.1');
+  const [bounce] = await until('the expiry bounce', () => reports(server), 15_000);
+  assert.match(bounce!, /Action: failed\r\nStatus: 4\.4\.1\r\n/);
+  assert.match(bounce!, /delivery time expired; last error: connect to mx\.down\.test/);
+  await until('the queue to empty', () => queueEmpty(server));
+});
+
+test('a delay notice goes to the sender once, while delivery goes on', async (t) => {
+  const { server, send } = await setup(t, zone('slow.test', '@ MX 10 mx.slow.test.\nmx A 127.0.5.34\n'), { queue: { lifetimeSeconds: 60, delayNoticeSeconds: 1 } });
+  await send(['bob@slow.test'], 'taking a while');
+  const [notice] = await until('the delay notice', () => reports(server), 15_000);
+  assert.match(notice!, /^Subject: Delayed Mail \(still being retried\)\r$/m);
+  assert.match(notice!, /Action: delayed\r\nStatus: 4\.4\.1\r\n/);
+  assert.match(notice!, /Will-Retry-Until: /);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await inbox(server)).length, 1, 'one notice only');
+  assert.equal(server.service.queue.store.messageIds().length, 1, 'still queued');
+});
+
+test('a Null MX domain (RFC 7505) is bounced at once, without a connection', async (t) => {
+  const { server, send } = await setup(t, zone('nomail.test', '@ MX 0 .\n'));
+  await send(['bob@nomail.test']);
+  const [bounce] = await until('the bounce', () => reports(server));
+  assert.match(bounce!, /Final-Recipient: rfc822; bob@nomail\.test\r\nAction: failed\r\nStatus: 5\.1\.10\r\n/);
+  assert.match(bounce!, /does not accept mail \(null MX\)/);
+});
+
+test('one message to three domains: two delivered, the third deferred and retried alone', async (t) => {
+  const a = await startSmtpSink(t, { address: '127.0.5.35' });
+  const b = await startSmtpSink(t, { address: '127.0.5.36' });
+  let cRefusals = 0;
+  const c = await startSmtpSink(t, { address: '127.0.5.37', onRcpt: () => (cRefusals++ < 1 ? { code: 452, text: '4.2.2 Over quota, try later' } : null) });
+  const zones = {
+    ...zone('a.test', '@ MX 10 mx.a.test.\nmx A 127.0.5.35\n'),
+    ...zone('b.test', '@ MX 10 mx.b.test.\nmx A 127.0.5.36\n'),
+    ...zone('c.test', '@ MX 10 mx.c.test.\nmx A 127.0.5.37\n'),
+  };
+  const { server, send } = await setup(t, zones, { queue: { retryBaseSeconds: 1, retryMaxSeconds: 1 } });
+  await send(['x@a.test', 'y@b.test', 'z@c.test']);
+  await a.waitForMessages(1);
+  await b.waitForMessages(1);
+  const entry = await until('the split result', () => {
+    const e = server.service.queue.operations.list()[0];
+    return e && e.recipients.filter((r) => r.status === 'sent').length === 2 && e.recipients.find((r) => r.address === 'z@c.test' && r.attempts === 1) ? e : null;
+  });
+  assert.equal(entry.recipients.find((r) => r.address === 'z@c.test')!.status, 'queued');
+  await c.waitForMessages(1);
+  await until('the queue to empty', () => queueEmpty(server));
+  assert.equal(a.messages.length + b.messages.length, 2, 'the delivered domains were not tried again');
+});
+
+test('no MX: the domain\'s own A record is used; MX preference order is followed past a dead host', async (t) => {
+  const direct = await startSmtpSink(t, { address: '127.0.5.38' });
+  const backup = await startSmtpSink(t, { address: '127.0.5.39' });
+  const zones = {
+    ...zone('plain.test', '@ A 127.0.5.38\n'),
+    ...zone('pref.test', '@ MX 5 dead.pref.test.\n@ MX 20 backup.pref.test.\ndead A 127.0.5.40\nbackup A 127.0.5.39\n'),
+  };
+  const { send } = await setup(t, zones);
+  await send(['a@plain.test']);
+  await send(['b@pref.test']);
+  assert.deepEqual((await direct.waitForMessages(1))[0]!.to, ['a@plain.test']);
+  assert.deepEqual((await backup.waitForMessages(1))[0]!.to, ['b@pref.test']);
+});
+
+test('several queued messages to one host go over one connection', async (t) => {
+  const sink = await startSmtpSink(t, { address: '127.0.5.41' });
+  const { server, send } = await setup(t, zone('busy.test', '@ MX 10 mx.busy.test.\nmx A 127.0.5.41\n'));
+  await sink.stop();
+  for (let i = 0; i < 3; i++) await send([`u${i}@busy.test`], `m${i}`);
+  await until('three deferrals', () => server.service.queue.operations.list().filter((e) => e.recipients[0]!.attempts >= 1).length === 3);
+  for (const e of server.service.queue.operations.list()) server.service.queue.operations.hold(e.id);
+  const again = await startSmtpSink(t, { address: '127.0.5.41' });
+  for (const e of server.service.queue.operations.list()) server.service.queue.operations.release(e.id);
+  await again.waitForMessages(3);
+  assert.equal(again.connections, 1);
+});
+
+test('opportunistic STARTTLS: TLS is used when offered (any certificate)', async (t) => {
+  const ca = await makeTestCa();
+  t.after(() => ca.remove());
+  const pair = await ca.issue(['some.other.name']);
+  const sink = await startSmtpSink(t, { address: '127.0.5.42', tls: pair });
+  const { send } = await setup(t, zone('tls.test', '@ MX 10 mx.tls.test.\nmx A 127.0.5.42\n'));
+  await send(['bob@tls.test']);
+  const [msg] = await sink.waitForMessages(1);
+  assert.equal(msg!.secure, true);
+  assert.match(msg!.tlsVersion ?? '', /TLSv1\.[23]/);
+});
+
+test('a peer that accepts the connection but never greets is given up after the greeting timeout and retried', async (t) => {
+  const sockets = new Set<import('node:net').Socket>();
+  const silent: Server = createServer((s) => sockets.add(s));
+  await new Promise<void>((r) => silent.listen(25, '127.0.5.43', () => r()));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  });
+  const { server, send } = await setup(t, zone('mute.test', '@ MX 10 mx.mute.test.\nmx A 127.0.5.43\n'), { outbound: { greetingTimeoutSeconds: 0.5 } });
+  await send(['bob@mute.test']);
+  const entry = await until('a deferral', () => server.service.queue.operations.list().find((e) => e.recipients[0]!.attempts >= 1), 10_000);
+  assert.match(entry.recipients[0]!.lastReply!, /timed out|Greeting never received/i);
+  assert.equal(entry.recipients[0]!.status, 'queued');
+});
