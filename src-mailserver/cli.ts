@@ -4,9 +4,12 @@
 import { UserError } from './common/errors.js';
 import { accountCommand, ACCOUNT_USAGE } from './cli/account-command.js';
 import { aliasCommand, ALIAS_USAGE } from './cli/alias-command.js';
+import { dkimCommand, DKIM_USAGE } from './cli/dkim-command.js';
 import { dnsCommand, DNS_USAGE } from './cli/dns-command.js';
 import { domainCommand, DOMAIN_USAGE } from './cli/domain-command.js';
 import { UsageError, type CliIo } from './cli/io.js';
+import { queueCommand, QUEUE_USAGE } from './cli/queue-command.js';
+import { relayCommand, RELAY_USAGE } from './cli/relay-command.js';
 import { serveCommand, SERVE_USAGE } from './cli/serve-command.js';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -17,6 +20,9 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   account: { run: accountCommand, usage: ACCOUNT_USAGE },
   alias: { run: aliasCommand, usage: ALIAS_USAGE },
   dns: { run: dnsCommand, usage: DNS_USAGE },
+  queue: { run: queueCommand, usage: QUEUE_USAGE },
+  relay: { run: relayCommand, usage: RELAY_USAGE },
+  dkim: { run: dkimCommand, usage: DKIM_USAGE },
 };
 
 export const USAGE = `mailserver: a personal mail server (SMTP, Maildir, IMAP, POP3)
