@@ -87,11 +87,11 @@ interface NodemailerError extends Error {
   recipient?: string;
 }
 
-export function failureFrom(err: unknown, fallbackStage = 'CONN'): SmtpFailure {
+export function failureFrom(err: unknown, fallbackStage = 'CONN', duringHandshake = false): SmtpFailure {
   const e = (err ?? {}) as NodemailerError;
   const code = typeof e.responseCode === 'number' ? e.responseCode : null;
-  const stage = e.command && e.command !== 'API' ? e.command : fallbackStage;
-  const tlsFailed = e.code === 'ETLS' && code === null;
+  const stage = duringHandshake ? 'STARTTLS' : e.command && e.command !== 'API' ? e.command : fallbackStage;
+  const tlsFailed = code === null && (e.code === 'ETLS' || duringHandshake);
   const reply = code !== null && e.response ? e.response.replace(/\r?\n/g, ' ').trim() : describeNetworkError(e);
   return { reply, code, stage, network: code === null, tlsFailed };
 }
@@ -112,6 +112,8 @@ export class SmtpClientSession {
   private broken = false;
   private dirty = false;
   private lastError: NodemailerError | null = null;
+  /** The connection failed during the TLS handshake after STARTTLS. */
+  private handshakeFailed = false;
   private waiters = new Set<(err: NodemailerError) => void>();
   messagesSent = 0;
 
@@ -120,6 +122,8 @@ export class SmtpClientSession {
     readonly options: SmtpClientOptions,
   ) {
     conn.on('error', (err: NodemailerError) => {
+      // nodemailer reports a failed handshake as a socket error; its `upgrading` flag tells.
+      if ((conn as unknown as { upgrading?: boolean }).upgrading) this.handshakeFailed = true;
       this.broken = true;
       this.lastError = err;
       for (const w of this.waiters) w(err);
@@ -162,7 +166,7 @@ export class SmtpClientSession {
       if (auth) await session.run<void>((done) => conn.login({ user: auth.user, pass: auth.pass }, (err) => done(err)));
     } catch (err) {
       session.close();
-      throw failureFrom(err);
+      throw failureFrom(err, 'CONN', session.handshakeFailed);
     }
     return session;
   }

@@ -222,3 +222,29 @@ test('a peer that accepts the connection but never greets is given up after the 
   assert.match(entry.recipients[0]!.lastReply!, /timed out|Greeting never received/i);
   assert.equal(entry.recipients[0]!.status, 'queued');
 });
+
+test('a TLS handshake that fails is retried at once without TLS (opportunistic, RFC 7435)', async (t) => {
+  const ca = await makeTestCa();
+  t.after(() => ca.remove());
+  const sink = await startSmtpSink(t, { address: '127.0.5.44', tls: await ca.issue(['mx.oldtls.test']), tlsOptions: { minVersion: 'TLSv1', maxVersion: 'TLSv1.1' } });
+  const { send } = await setup(t, zone('oldtls.test', '@ MX 10 mx.oldtls.test.\nmx A 127.0.5.44\n'));
+  await send(['bob@oldtls.test']);
+  const [msg] = await sink.waitForMessages(1);
+  assert.equal(msg!.secure, false);
+  assert.equal(sink.connections, 2, 'one failed TLS attempt, then plain text');
+});
+
+test('a peer that stops answering after DATA is cut off by the command timeout and the message retried', async (t) => {
+  let hang = true;
+  const sink = await startSmtpSink(t, {
+    address: '127.0.5.45',
+    beforeDataReply: () => (hang ? new Promise<void>(() => undefined) : Promise.resolve()),
+  });
+  const { server, send } = await setup(t, zone('stuck.test', '@ MX 10 mx.stuck.test.\nmx A 127.0.5.45\n'), { outbound: { commandTimeoutSeconds: 1 } });
+  await send(['bob@stuck.test']);
+  const entry = await until('a deferral', () => server.service.queue.operations.list().find((e) => e.recipients[0]!.attempts >= 1), 10_000);
+  assert.match(entry.recipients[0]!.lastReply!, /lost connection with mx\.stuck\.test while sending .*timed out/i);
+  assert.equal(entry.recipients[0]!.statusCode, '4.4.2');
+  hang = false;
+  await sink.waitForMessages(1);
+});

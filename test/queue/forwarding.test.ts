@@ -42,3 +42,20 @@ test('a forwarding alias delivers the local copy at once and the remote copy thr
   for (let i = 0; i < 100 && server.service.queue.store.messageIds().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(server.service.queue.store.messageIds(), []);
 });
+
+test('a forwarded message from the null sender that fails is dropped, never bounced', async (t) => {
+  const dns = await startKnot(t, '127.0.5.12', { 'remote.test': zoneHeader('remote.test', '127.0.5.12') + '@ MX 10 mx.remote.test.\nmx A 127.0.5.13\n' });
+  const sink = await startSmtpSink(t, { address: '127.0.5.13', onRcpt: () => ({ code: 550, text: '5.1.1 Gone' }) });
+  const server = await startTestServer(t, { accounts: { 'alice@example.test': 'pw' }, config: { dns: dns.server } });
+  server.service.directory.aliases.add('list@example.test', ['alice@example.test', 'gone@remote.test']);
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: server.ports.smtp, secure: false, ignoreTLS: true });
+  t.after(() => transport.close());
+  const info = await transport.sendMail({ envelope: { from: '', to: ['list@example.test'] }, from: 'MAILER-DAEMON@elsewhere.test', to: 'list@example.test', subject: 'a bounce', text: 'report' });
+  assert.match(info.response, /^250 /);
+  for (let i = 0; i < 200 && server.service.queue.store.messageIds().length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.deepEqual(server.service.queue.store.messageIds(), [], 'finished and removed');
+  assert.equal(sink.messages.length, 0);
+  const alice = await readMessages(join(server.dataDir, 'mail/example.test/alice'));
+  assert.equal(alice.length, 1, 'only the original, no report');
+  assert.doesNotMatch(alice[0]!, /multipart\/report/);
+});

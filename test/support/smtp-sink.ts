@@ -22,6 +22,8 @@ export interface SinkOptions {
   port?: number;
   /** Offer STARTTLS (or implicit TLS with `secure`) with this certificate. */
   tls?: { key: string; cert: string };
+  /** More TLS settings for the listener (minVersion, maxVersion ...). */
+  tlsOptions?: { minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3' };
   secure?: boolean;
   /** Require AUTH PLAIN/LOGIN with these credentials. */
   auth?: { user: string; pass: string };
@@ -67,6 +69,7 @@ export async function startSmtpSink(t: TestContext | null, options: SinkOptions)
     secure: options.secure ?? false,
     key: options.tls?.key,
     cert: options.tls?.cert,
+    ...options.tlsOptions,
     hideSTARTTLS: !options.tls,
     disabledCommands: options.auth ? [] : ['AUTH'],
     authOptional: !options.auth,
