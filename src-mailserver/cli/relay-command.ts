@@ -4,12 +4,12 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../common/errors.js';
 import { loadConfig } from '../config/config.js';
 import { defaultDataDir, prepareDataDir } from '../config/data-dir.js';
-import { RelayConfig, type RelaySettings } from '../queue/relay-settings.js';
+import { RelayConfig, type RelayInput } from '../queue/relay-settings.js';
 import { FileSecretStore } from '../secrets/file-secret-store.js';
 import { print, readStdin, UsageError, type CliIo } from './io.js';
 
 export const RELAY_USAGE = `usage: mailserver relay set --host HOST [--port N] [--tls starttls|tls|none] [--user NAME --password-stdin]
-       [--domains D1,D2] [--no-verify] | show [--json] | off   [--data DIR]`;
+       [--domains D1,D2] [--no-verify] [--spf-include NAME] | show [--json] | off   [--data DIR]`;
 
 export async function relayCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,6 +25,7 @@ export async function relayCommand(argv: string[], io: CliIo): Promise<number> {
       'password-stdin': { type: 'boolean' },
       domains: { type: 'string' },
       'no-verify': { type: 'boolean' },
+      'spf-include': { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -65,7 +66,7 @@ export async function relayCommand(argv: string[], io: CliIo): Promise<number> {
         if (!password) throw new UserError('empty password');
       }
       const domains = values.domains ? values.domains.split(',').map((d) => d.trim()).filter(Boolean) : [];
-      const settings: RelaySettings = {
+      const settings: RelayInput = {
         host: values.host,
         port,
         tls,
@@ -73,6 +74,7 @@ export async function relayCommand(argv: string[], io: CliIo): Promise<number> {
         scope: domains.length > 0 ? 'domains' : 'all',
         domains,
         verifyCertificate: !values['no-verify'],
+        spfInclude: values['spf-include'] ?? null,
       };
       const saved = await relay.set(settings, values.user ? password : null);
       print(io, `relay set: ${saved!.host}:${saved!.port} for ${saved!.scope === 'all' ? 'all outbound mail' : saved!.domains.join(', ')}`);

@@ -4,11 +4,13 @@
 // config.json and picked up by a running server within a second (it watches the file's mtime).
 import { statSync } from 'node:fs';
 import { UserError } from '../common/errors.js';
-import { configPath, loadConfig, updateConfigFile, type Config } from '../config/config.js';
+import { ConfigSchema, configPath, loadConfig, updateConfigFile, type Config, type ConfigInput } from '../config/config.js';
 import { normalizeDomain } from '../mail/address.js';
 import { SecretKeys, type SecretStore } from '../secrets/secret-store.js';
 
 export type RelaySettings = NonNullable<Config['relay']>;
+/** Relay settings as a caller gives them (fields with defaults may be left out). */
+export type RelayInput = NonNullable<ConfigInput['relay']>;
 
 /** Whether mail to `domain` goes through the relay. */
 export function relayApplies(settings: RelaySettings | null, domain: string): boolean {
@@ -78,8 +80,13 @@ export class RelayConfig {
    * Set (or with null, remove) the relay. `password`: a string stores it, null removes it,
    * undefined keeps what is stored.
    */
-  async set(settings: RelaySettings | null, password?: string | null): Promise<RelaySettings | null> {
-    const next = settings ? normaliseRelay(settings) : null;
+  async set(settings: RelayInput | null, password?: string | null): Promise<RelaySettings | null> {
+    let next: RelaySettings | null = null;
+    if (settings) {
+      const parsed = ConfigSchema.shape.relay.safeParse(settings);
+      if (!parsed.success || !parsed.data) throw new UserError(`invalid relay settings: ${parsed.error?.issues[0]?.message ?? 'missing'}`);
+      next = normaliseRelay(parsed.data);
+    }
     if (next && next.username === null && password) throw new UserError('a relay password needs a user name');
     const written = updateConfigFile(this.dataDir, (json) => ({ ...json, relay: next }));
     if (password === null || next === null) await this.secrets.delete(SecretKeys.relayPassword);
