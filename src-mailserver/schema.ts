@@ -6,8 +6,10 @@ import { directoryMigrations } from './directory/migrations.js';
 import { storeMigrations } from './store/migrations.js';
 import { authMigrations } from './auth/migrations.js';
 import { queueMigrations } from './queue/migrations.js';
+import { abuseMigrations } from './abuse/migrations.js';
+import { spamMigrations } from './spam/migrations.js';
 
-export const ALL_MIGRATIONS: MigrationSet[] = [directoryMigrations, storeMigrations, authMigrations, queueMigrations];
+export const ALL_MIGRATIONS: MigrationSet[] = [directoryMigrations, storeMigrations, authMigrations, queueMigrations, abuseMigrations, spamMigrations];
 
 export function databasePath(dataDir: string): string {
   return join(dataDir, 'mailserver.db');

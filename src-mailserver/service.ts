@@ -25,6 +25,7 @@ import { TlsProvider } from './tls/tls-provider.js';
 import { AcmeChallengeStore } from './tls/acme-challenges.js';
 import { CertificateManager } from './tls/certificate-manager.js';
 import { WebListener } from './http/web-listener.js';
+import { createInboundTrust, loginLimiterPolicy } from './spam/inbound-trust.js';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -82,7 +83,7 @@ export class MailService {
     logger.info({ component: 'store', ...recovery }, 'store ready');
     const tls = new TlsProvider(await ensureSelfSigned(dataDir, config.hostname));
     const resolver = createResolver(config.dns);
-    const authenticator = new Authenticator(directory.accounts, new LoginLimiter(), logger.child({ component: 'auth' }));
+    const authenticator = new Authenticator(directory.accounts, new LoginLimiter(loginLimiterPolicy(config)), logger.child({ component: 'auth' }));
     const secrets = options.secrets ?? new FileSecretStore(dataDir);
     const dkimSigner = new DkimSigner(new DkimKeyStore(db));
     const queue = new OutboundQueue({
@@ -132,6 +133,7 @@ export class MailService {
         resolver: this.resolver,
         log: this.log.child({ component: 'smtp' }),
         forwarder: this.queue.forwarder,
+        ...createInboundTrust({ config: this.config, db: this.db, directory: this.directory, resolver: this.resolver, log: this.log.child({ component: 'smtp' }) }),
       });
       await this.listen('smtp', smtp, ports.smtp, listen);
     }

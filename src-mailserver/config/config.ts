@@ -5,6 +5,7 @@ import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../common/errors.js';
+import { AbuseSchema, GreylistSchema, SpamSchema, TrustSchema } from './inbound-trust-config.js';
 
 const port = z.number().int().min(0).max(65535).nullable();
 
@@ -148,6 +149,11 @@ export const ConfigSchema = z
       .strict()
       .nullable()
       .default(null),
+    /** Port-25 checks: trusted networks, DMARC actions, spam, abuse limits, greylisting. */
+    trust: TrustSchema,
+    spam: SpamSchema,
+    abuse: AbuseSchema,
+    greylist: GreylistSchema,
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

@@ -1,21 +1,23 @@
-// Receiving DATA: stream the client's bytes (already dot-unstuffed by smtp-server) into the
-// incoming spool behind our trace fields, stop writing once the size limit is passed, and pick
-// the Message-ID out of the header for the log.
+// Receiving DATA: stage the client's bytes (already dot-unstuffed by smtp-server) in memory or a
+// scratch file, showing each chunk to an observer on the way (the trust checks verify and scan
+// in the same pass), stop keeping bytes once the size limit is passed, and pick the Message-ID
+// out of the header for the log. The caller commits the staged message behind the header
+// fields it adds (trace fields, verdicts), which is when it reaches the fsync'd spool.
 import type { Readable } from 'node:stream';
-import { SpoolWriter, type SpooledMessage } from '../store/spool.js';
+import { StagedMessage } from '../store/staged-message.js';
 
-export type ReceiveResult = { ok: true; spool: SpooledMessage; messageId: string | null } | { ok: false; reason: 'too-big' };
+export interface MessageObserver {
+  /** Sees every chunk in order; may wait (backpressure). */
+  write(chunk: Buffer): Promise<void> | void;
+}
+
+export type ReceiveResult = { ok: true; staged: StagedMessage; messageId: string | null } | { ok: false; reason: 'too-big' };
 
 const HEADER_SCAN_LIMIT = 64 * 1024;
 
-export async function receiveMessage(
-  dataDir: string,
-  stream: Readable & { sizeExceeded?: boolean },
-  traceHeaders: string,
-): Promise<ReceiveResult> {
-  const writer = await SpoolWriter.create(dataDir);
+export async function receiveMessage(dataDir: string, stream: Readable & { sizeExceeded?: boolean }, observer?: MessageObserver): Promise<ReceiveResult> {
+  const staged = StagedMessage.create(dataDir);
   try {
-    await writer.writeHeader(traceHeaders);
     let head = '';
     let headDone = false;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -28,16 +30,16 @@ export async function receiveMessage(
           if (end >= 0) head = head.slice(0, end + 2);
         }
       }
-      await writer.write(chunk);
+      await staged.write(chunk);
+      if (observer) await observer.write(chunk);
     }
     if (stream.sizeExceeded) {
-      await writer.abort();
+      await staged.discard();
       return { ok: false, reason: 'too-big' };
     }
-    const spool = await writer.finish();
-    return { ok: true, spool, messageId: findMessageId(head) };
+    return { ok: true, staged, messageId: findMessageId(head) };
   } catch (err) {
-    await writer.abort();
+    await staged.discard();
     throw err;
   }
 }

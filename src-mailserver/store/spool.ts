@@ -76,13 +76,14 @@ export class SpoolWriter {
   }
 }
 
-/** Remove spool files of transactions that never finished (called at start-up). */
+/** Remove spool files (and staging scratch files) of transactions that never finished (called at start-up). */
 export async function cleanIncoming(dataDir: string): Promise<number> {
   const dir = incomingDir(dataDir);
   let names: string[];
   try {
     names = await readdir(dir);
   } catch {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     return 0;
   }
   await Promise.all(names.map((n) => unlink(join(dir, n)).catch(() => undefined)));

@@ -2,7 +2,7 @@
 // input, a given mail client's exact conversation): connect (plain or implicit TLS), read the
 // greeting, send a line, read the (possibly multi-line) reply, STARTTLS mid-session.
 import { connect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 
 export interface SmtpReply {
   code: number;
@@ -32,9 +32,14 @@ export class SmtpDialog {
     socket.on('error', () => undefined);
   }
 
-  /** Connect; `tls: true` for implicit TLS (port 465), certificate not checked. */
-  static async open(port: number, host = '127.0.0.1', options: { tls?: boolean } = {}): Promise<{ dialog: SmtpDialog; greeting: SmtpReply }> {
-    const socket = options.tls ? tlsConnect({ host, port, rejectUnauthorized: false }) : connect(port, host);
+  /**
+   * Connect; `tls: true` for implicit TLS (port 465), certificate not checked; `localAddress`
+   * binds the client's source address (any 127.x.y.z looks like a different client).
+   */
+  static async open(port: number, host = '127.0.0.1', options: { tls?: boolean; localAddress?: string } = {}): Promise<{ dialog: SmtpDialog; greeting: SmtpReply }> {
+    const socket = options.tls
+      ? tlsConnect({ host, port, rejectUnauthorized: false, ...(options.localAddress ? { localAddress: options.localAddress } : {}) } as ConnectionOptions)
+      : connect({ port, host, localAddress: options.localAddress });
     await new Promise<void>((resolve, reject) => {
       socket.once(options.tls ? 'secureConnect' : 'connect', resolve);
       socket.once('error', reject);
