@@ -39,6 +39,16 @@ export function greylistSender(sender: string): string {
   return s.slice(0, at).replace(/\d+/g, '#') + s.slice(at);
 }
 
+/** Whether the domain greylists (off unless turned on). */
+export function greylistingEnabled(db: Db, domainId: number): boolean {
+  return sql(db, 'SELECT 1 FROM greylist_domains WHERE domain_id = ?').get(domainId) !== undefined;
+}
+
+export function setGreylisting(db: Db, domainId: number, enabled: boolean): void {
+  if (enabled) sql(db, 'INSERT OR IGNORE INTO greylist_domains (domain_id, enabled_at) VALUES (?, ?)').run(domainId, Date.now());
+  else sql(db, 'DELETE FROM greylist_domains WHERE domain_id = ?').run(domainId);
+}
+
 export class Greylist {
   private lastCleanup = 0;
 
@@ -49,17 +59,7 @@ export class Greylist {
   ) {}
 
   isEnabled(domainId: number): boolean {
-    return sql(this.db, 'SELECT 1 FROM greylist_domains WHERE domain_id = ?').get(domainId) !== undefined;
-  }
-
-  setEnabled(domainId: number, enabled: boolean): void {
-    if (enabled) sql(this.db, 'INSERT OR IGNORE INTO greylist_domains (domain_id, enabled_at) VALUES (?, ?)').run(domainId, this.now());
-    else sql(this.db, 'DELETE FROM greylist_domains WHERE domain_id = ?').run(domainId);
-  }
-
-  /** Ids of the domains that greylist. */
-  enabledDomains(): number[] {
-    return (sql(this.db, 'SELECT domain_id FROM greylist_domains ORDER BY domain_id').all() as { domain_id: number }[]).map((r) => r.domain_id);
+    return greylistingEnabled(this.db, domainId);
   }
 
   /** Decide one RCPT: `recipient` in a domain with id `domainId`, from `ip` for `sender`. */

@@ -58,9 +58,10 @@ export class InboundGuard {
     const a = config.abuse;
     this.trusted = new NetworkList(config.trust.trustedNetworks);
     this.suspicion = new SuspicionList(a.greetingPause.rememberMinutes * MINUTE, now);
-    this.connectionRate = new RateWindow(a.connectionsPerMinutePerIp, MINUTE, now);
-    this.messageRate = new RateWindow(a.messagesPerMinutePerIp, MINUTE, now);
-    this.recipientRate = new RateWindow(a.recipientsPerMinutePerIp, MINUTE, now);
+    const unit = a.rateTimeUnitSeconds * 1000;
+    this.connectionRate = new RateWindow(a.connectionsPerMinutePerIp, unit, now);
+    this.messageRate = new RateWindow(a.messagesPerMinutePerIp, unit, now);
+    this.recipientRate = new RateWindow(a.recipientsPerMinutePerIp, unit, now);
   }
 
   isTrusted(ip: string): boolean {
@@ -103,7 +104,7 @@ export class InboundGuard {
   private greetingPause(ip: string): { ms: number; reason: string } | null {
     const g = this.config.abuse.greetingPause;
     if (g.pauseMs === 0) return null;
-    if (g.underLoadConnections > 0 && this.totalOpen >= g.underLoadConnections) return { ms: g.pauseMs, reason: 'load' };
+    if (g.underLoadConnections > 0 && this.totalOpen > g.underLoadConnections) return { ms: g.pauseMs, reason: 'load' };
     const suspicion = g.suspicious ? this.suspicion.get(ip) : null;
     if (suspicion) return { ms: g.pauseMs, reason: `suspicious: ${suspicion}` };
     return null;

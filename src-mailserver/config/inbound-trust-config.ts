@@ -78,6 +78,8 @@ export const AbuseSchema = z
     messagesPerMinutePerIp: z.number().int().min(0).default(60),
     /** RCPT TO commands per minute from one address. */
     recipientsPerMinutePerIp: z.number().int().min(0).default(200),
+    /** The "minute" of the rates above, in seconds (Postfix's anvil_rate_time_unit). */
+    rateTimeUnitSeconds: z.number().min(0.1).max(3600).default(60),
     invalidRecipients: z
       .object({
         /** From this many unknown recipients in a session, each reply is delayed (tarpit). */
@@ -96,7 +98,7 @@ export const AbuseSchema = z
     greetingPause: z
       .object({
         pauseMs: z.number().int().min(0).max(30_000).default(3000),
-        /** Pause every greeting while this many port-25 connections are open; 0 = never. */
+        /** Pause every greeting while more than this many port-25 connections are open; 0 = never. */
         underLoadConnections: z.number().int().min(0).default(100),
         /** Pause for clients recently listed, refused or caught talking early. */
         suspicious: z.boolean().default(true),

@@ -56,7 +56,18 @@ function decodeHeaderText(value: string): string {
   }
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '\u00a9', reg: '\u00ae', euro: '\u20ac', pound: '\u00a3',
+  hellip: '\u2026', mdash: '\u2014', ndash: '\u2013', lsquo: '\u2018', rsquo: '\u2019', ldquo: '\u201c', rdquo: '\u201d', szlig: '\u00df',
+};
+// Latin-1 letters with accents: &eacute; &Uuml; &ccedil; &ntilde; ...
+const ACCENTS: Record<string, string> = { acute: '\u0301', grave: '\u0300', uml: '\u0308', circ: '\u0302', tilde: '\u0303', cedil: '\u0327', ring: '\u030a' };
+
+function namedEntity(name: string): string | undefined {
+  if (name in ENTITIES) return ENTITIES[name];
+  const m = /^([a-zA-Z])(acute|grave|uml|circ|tilde|cedil|ring)$/.exec(name);
+  return m ? (m[1]! + ACCENTS[m[2]!]!).normalize('NFC') : undefined;
+}
 
 /** The HTML without <script> and <style> elements; linear in the input. */
 function dropScripts(html: string): string {
@@ -93,8 +104,9 @@ export function htmlToText(html: string): { text: string; links: string[] } {
         const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
         return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : ' ';
       }
-      return ENTITIES[e.toLowerCase()] ?? m;
-    });
+      return namedEntity(e) ?? namedEntity(e.toLowerCase()) ?? m;
+    })
+    .replace(/[ \t\r\n]+/g, ' ');
   return { text, links };
 }
 
