@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { arc, dkimVerify, dmarc, spf, type ARCData, type ARCResult, type DKIMVerifyResult, type SPFResult } from 'mailauth';
 import type { DnsResolver } from '../dns/resolver.js';
 import { formatAuthenticationResults, type AuthResultRow } from './auth-results.js';
+import type { DnsAnswerCache } from './dns-answer-cache.js';
 
 export type SpfOutcome = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror';
 export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
@@ -71,16 +72,17 @@ const MAX_QUERIES = 60;
 
 type MailauthResolver = (name: string, rrtype: string) => Promise<string[][] | string[]>;
 
-/** A resolver for one message: every query goes through `resolver`, at most MAX_QUERIES of them. */
-function budgetedResolver(resolver: DnsResolver): MailauthResolver {
+/** A resolver for one message: every query goes through `resolver` (and the cache), at most MAX_QUERIES of them. */
+function budgetedResolver(resolver: DnsResolver, cache?: DnsAnswerCache): MailauthResolver {
   let used = 0;
+  const resolve = cache ? cache.wrap((name, rrtype) => resolver.resolve(name, rrtype)) : (name: string, rrtype: string) => resolver.resolve(name, rrtype);
   return async (name, rrtype) => {
     if (++used > MAX_QUERIES) {
       const err = new Error(`DNS query budget of ${MAX_QUERIES} spent`) as Error & { code: string };
       err.code = 'ETIMEOUT';
       throw err;
     }
-    return (await resolver.resolve(name, rrtype)) as string[][] | string[];
+    return (await resolve(name, rrtype)) as string[][] | string[];
   };
 }
 
@@ -111,8 +113,9 @@ export class MessageAuthentication {
   constructor(
     private readonly from: MessageAuthInput,
     resolver: DnsResolver,
+    cache?: DnsAnswerCache,
   ) {
-    this.resolve = budgetedResolver(resolver);
+    this.resolve = budgetedResolver(resolver, cache);
     const ip = from.ip;
     const helo = heloIdentity(from.helo);
     const heloText = isIP(from.helo) ? `[${from.helo}]` : from.helo;

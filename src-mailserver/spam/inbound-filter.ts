@@ -10,6 +10,7 @@ import type { Config } from '../config/config.js';
 import type { Account } from '../directory/accounts.js';
 import type { DnsResolver } from '../dns/resolver.js';
 import { parsePublicIp } from '../dns/public-address.js';
+import type { DnsAnswerCache } from '../auth/dns-answer-cache.js';
 import { MessageAuthentication, type MessageAuthVerdict } from '../auth/message-auth.js';
 import { plainAddress } from '../abuse/ip-networks.js';
 import type { FieldPredicate } from '../mail/header-filter.js';
@@ -27,6 +28,8 @@ export interface InboundFilterDeps {
   config: Config;
   resolver: DnsResolver;
   lookups: DnsLookups;
+  /** Shared by the authentication checks of every message. */
+  answers?: DnsAnswerCache;
   bayes: BayesClassifier;
   /** Our local domains (for HELO names that claim to be us). */
   localDomains(): string[];
@@ -81,7 +84,7 @@ export class MessageInspection {
     private readonly facts: MessageFacts,
   ) {
     const { config, lookups } = deps;
-    this.auth = new MessageAuthentication({ ip: facts.remoteAddress, helo: facts.helo, sender: facts.sender, hostname: config.hostname }, deps.resolver);
+    this.auth = new MessageAuthentication({ ip: facts.remoteAddress, helo: facts.helo, sender: facts.sender, hostname: config.hostname }, deps.resolver, deps.answers);
     const spamOn = config.spam.enabled;
     this.reverse = spamOn ? lookups.reverseName(facts.remoteAddress) : Promise.resolve(null);
     this.listings = spamOn ? lookups.ipListings(facts.remoteAddress, config.spam.dnsbls.map((d) => d.zone)) : Promise.resolve([]);

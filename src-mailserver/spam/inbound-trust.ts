@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { Greylist } from '../abuse/greylist.js';
 import { InboundGuard } from '../abuse/inbound-guard.js';
+import { DnsAnswerCache } from '../auth/dns-answer-cache.js';
 import type { LimiterPolicy } from '../auth/login-limiter.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../directory/database.js';
@@ -40,6 +41,7 @@ export function createInboundTrust(deps: InboundTrustDeps): { guard: InboundGuar
     config,
     resolver: deps.resolver,
     lookups: new DnsLookups(deps.resolver, config.spam.lookupTimeoutMs),
+    answers: new DnsAnswerCache(),
     bayes: createBayes(db, config),
     localDomains: () => directory.domains.list().map((d) => d.name),
     isTrusted: (ip) => guard.isTrusted(ip),
