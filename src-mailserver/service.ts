@@ -26,6 +26,10 @@ import { AcmeChallengeStore } from './tls/acme-challenges.js';
 import { CertificateManager } from './tls/certificate-manager.js';
 import { WebListener } from './http/web-listener.js';
 import { createInboundTrust, loginLimiterPolicy } from './spam/inbound-trust.js';
+import { checkDomain, domainRecords, type DomainRecordsView } from './dns/domain-setup.js';
+import type { DnsCheckReport } from './dns/checks/run-checks.js';
+import { detectPublicIp, type PublicIpResult } from './dns/public-ip.js';
+import { PublicIpWatchdog } from './dns/watchdog.js';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -55,6 +59,8 @@ export class MailService {
   readonly acmeChallenges = new AcmeChallengeStore();
   /** The certificate in use (user files, ACME or self-signed) and its renewal. */
   certificates!: CertificateManager;
+  /** Watches the public IP and re-runs the DNS checks when it changes; null when turned off. */
+  publicIpWatchdog: PublicIpWatchdog | null = null;
 
   private constructor(
     readonly dataDir: string,
@@ -115,6 +121,7 @@ export class MailService {
       await service.certificates.load();
       await service.startListeners();
       service.certificates.startRenewals();
+      service.startPublicIpWatchdog();
     } catch (err) {
       await service.stop();
       throw err;
@@ -167,6 +174,42 @@ export class MailService {
     if (ports.imaps !== null) await this.listen('imaps', new ImapListener(imapDeps, true), ports.imaps, listen);
   }
 
+  private startPublicIpWatchdog(): void {
+    const minutes = this.config.network.publicIpWatchMinutes;
+    if (minutes === 0) return;
+    this.publicIpWatchdog = new PublicIpWatchdog({
+      dataDir: this.dataDir,
+      detect: () => this.detectPublicIp(),
+      runChecks: (publicIp) => Promise.all(this.directory.domains.list().map((d) => checkDomain(this.dnsDeps(publicIp), d.name))),
+      intervalMs: minutes * 60_000,
+      log: this.log.child({ component: 'dns' }),
+    });
+    this.publicIpWatchdog.start();
+  }
+
+  private detectPublicIp(): Promise<PublicIpResult> {
+    return detectPublicIp({ manual: this.config.publicIp, echoUrl: this.config.network.publicIpEchoUrl });
+  }
+
+  private dnsDeps(publicIp: PublicIpResult) {
+    return { config: this.config, dkim: new DkimKeyStore(this.db), resolver: this.resolver, publicIp, runningPorts: this.ports };
+  }
+
+  private async currentPublicIp(): Promise<PublicIpResult> {
+    const known = this.publicIpWatchdog?.status().publicIp;
+    return known ?? this.detectPublicIp();
+  }
+
+  /** The records DOMAIN must publish, typed and as zone-file text (for the admin API). */
+  async dnsRecords(domain: string): Promise<DomainRecordsView> {
+    return domainRecords(this.dnsDeps(await this.currentPublicIp()), domain);
+  }
+
+  /** Live DNS checks of DOMAIN through the configured resolver (for the admin API). */
+  async dnsCheck(domain: string): Promise<DnsCheckReport> {
+    return checkDomain(this.dnsDeps(await this.currentPublicIp()), domain);
+  }
+
   private async listen(name: PortName, listener: Listener, port: number, host: string): Promise<void> {
     try {
       this.ports[name] = await listener.listen(port, host);
@@ -181,6 +224,7 @@ export class MailService {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.certificates?.stop();
+      this.publicIpWatchdog?.stop();
       await Promise.allSettled(this.listeners.map((l) => l.stop()));
       await this.queue.stop().catch((err: unknown) => this.log.error({ err }, 'queue did not stop cleanly'));
       this.store.endRun();

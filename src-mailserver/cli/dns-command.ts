@@ -6,12 +6,10 @@ import { DkimKeyStore } from '../auth/dkim-keys.js';
 import { UserError } from '../common/errors.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { DomainTable } from '../directory/domains.js';
-import { mailSetupFor } from '../dns/mail-setup.js';
 import { detectPublicIp } from '../dns/public-ip.js';
-import { buildDomainRecords } from '../dns/records.js';
-import { zoneFileText } from '../dns/zone-file.js';
 import { createResolver } from '../dns/resolver.js';
-import { runDnsChecks, formatCheckReport } from '../dns/checks/run-checks.js';
+import { formatCheckReport } from '../dns/checks/run-checks.js';
+import { checkDomain, domainRecords } from '../dns/domain-setup.js';
 import { print, UsageError, type CliIo } from './io.js';
 import { openManageContext } from './manage-context.js';
 
@@ -41,25 +39,18 @@ export async function dnsCommand(argv: string[], io: CliIo): Promise<number> {
     if (!ctx.directory.domains.get(domain)) throw new UserError(`no such domain: ${domain} (add it with mailserver domain add)`, 'not_found');
     const config: Config = loadConfig(ctx.dataDir, { dns: values.dns, publicIp: values['public-ip'] });
     const publicIp = await detectPublicIp({ manual: config.publicIp, echoUrl: config.network.publicIpEchoUrl });
-    const setup = mailSetupFor({ config, domain, dkim: new DkimKeyStore(ctx.directory.db), publicIp: publicIp.addresses });
-    const records = buildDomainRecords(setup);
+    const deps = { config, dkim: new DkimKeyStore(ctx.directory.db), resolver: createResolver(config.dns), publicIp };
     if (action === 'records') {
+      const nameservers = values.soa?.split(',').map((n) => n.trim()).filter(Boolean);
+      const records = domainRecords(deps, domain, { nameservers });
       if (values.json) {
         print(io, JSON.stringify({ domain, hostname: records.hostname, records: records.records, mtaStsPolicy: records.mtaStsPolicy, notes: records.notes }));
       } else {
-        const nameservers = values.soa?.split(',').map((n) => n.trim()).filter(Boolean);
-        io.stdout.write(zoneFileText(records, { nameservers }));
+        io.stdout.write(records.zoneText);
       }
       return 0;
     }
-    const report = await runDnsChecks({
-      setup,
-      expected: records,
-      resolver: createResolver(config.dns),
-      publicIpDetail: publicIp.detail,
-      port25: config.network.port25TestHost,
-      dnsbls: config.network.dnsbls,
-    });
+    const report = await checkDomain(deps, domain);
     if (values.json) {
       print(io, JSON.stringify({ domain, checks: report.checks.map((c) => ({ id: c.id, status: c.status, detail: c.detail, fix: c.fix })) }));
     } else {
