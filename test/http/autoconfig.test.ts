@@ -32,8 +32,8 @@ interface World {
 
 async function world(t: import('node:test').TestContext): Promise<World> {
   const server = await startTestServer(t, {
-    listeners: ['http', 'https'],
-    config: { listen: SERVER, publicIp: SERVER, ports: { imaps: 10993, smtps: 10465, submission: 10587 } },
+    listeners: ['http', 'https', 'imaps', 'smtps', 'submission'],
+    config: { listen: SERVER, publicIp: SERVER, network: { publicIpWatchMinutes: 0 } },
   });
   const setup = mailSetupFor({ config: server.service.config, domain: DOMAIN, dkim: new DkimKeyStore(server.service.db), publicIp: { v4: SERVER, v6: null }, runningPorts: server.ports });
   const knot = await startKnot(t, KNOT, { [DOMAIN]: zoneFileText(buildDomainRecords(setup), { nameservers: [`ns.${DOMAIN}`] }) });
@@ -84,12 +84,13 @@ test('Thunderbird autoconfig: both URLs over verified HTTPS, then the HTTP fallb
   assert.match(first.type, /^application\/xml/);
   const parsed = (await python(PARSE_AUTOCONFIG, first.body)) as { domain: string; incoming: Record<string, string>[]; outgoing: Record<string, string>[] };
   assert.equal(parsed.domain, DOMAIN);
-  assert.deepEqual(parsed.incoming[0], { type: 'imap', hostname: 'mail.example.test', port: '10993', socketType: 'SSL', username: '%EMAILADDRESS%', authentication: 'password-cleartext' });
+  const ports = w.server.ports;
+  assert.deepEqual(parsed.incoming[0], { type: 'imap', hostname: 'mail.example.test', port: String(ports.imaps), socketType: 'SSL', username: '%EMAILADDRESS%', authentication: 'password-cleartext' });
   assert.deepEqual(
     parsed.outgoing.map((s) => [s.type, s.port, s.socketType]),
     [
-      ['smtp', '10465', 'SSL'],
-      ['smtp', '10587', 'STARTTLS'],
+      ['smtp', String(ports.smtps), 'SSL'],
+      ['smtp', String(ports.submission), 'STARTTLS'],
     ],
   );
   const wellKnown = await w.curl(`https://${DOMAIN}:${https}/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=alice%40${DOMAIN}`, [], SERVER);
@@ -125,10 +126,10 @@ print(json.dumps({'type': acct.findtext('o:AccountType', namespaces=ns), 'action
   assert.equal(parsed.action, 'settings');
   const imap = parsed.protocols.find((p) => p.Type === 'IMAP')!;
   assert.equal(imap.Server, 'mail.example.test');
-  assert.equal(imap.Port, '10993');
+  assert.equal(imap.Port, String(w.server.ports.imaps));
   assert.equal(imap.LoginName, 'alice@example.test');
   assert.equal(imap.SSL, 'on');
-  assert.equal(parsed.protocols.find((p) => p.Type === 'SMTP')!.Port, '10465');
+  assert.equal(parsed.protocols.find((p) => p.Type === 'SMTP')!.Port, String(w.server.ports.smtps));
   const foreign = await w.curl(url, ['-X', 'POST', '--data-binary', request('eve@elsewhere.test')]);
   assert.match(foreign.body, /<ErrorCode>600<\/ErrorCode>/);
   const tooBig = await w.curl(url, ['-X', 'POST', '--data-binary', 'x'.repeat(70_000)]);
@@ -152,9 +153,9 @@ test('Apple .mobileconfig parses as a property list with the mail payload', asyn
   assert.equal(mail.EmailAccountType, 'EmailTypeIMAP');
   assert.equal(mail.EmailAddress, 'alice@example.test');
   assert.equal(mail.IncomingMailServerHostName, 'mail.example.test');
-  assert.equal(mail.IncomingMailServerPortNumber, 10993);
+  assert.equal(mail.IncomingMailServerPortNumber, w.server.ports.imaps);
   assert.equal(mail.IncomingMailServerUseSSL, true);
-  assert.equal(mail.OutgoingMailServerPortNumber, 10465);
+  assert.equal(mail.OutgoingMailServerPortNumber, w.server.ports.smtps);
   assert.equal(mail.OutgoingMailServerUsername, 'alice@example.test');
   const again = await w.curl(`https://mail.${DOMAIN}:${w.server.ports.https}/mail.mobileconfig?emailaddress=alice%40${DOMAIN}`);
   assert.equal(again.body, r.body, 'stable UUIDs: installing again replaces the profile');
