@@ -13,9 +13,16 @@ export class WebListener {
   constructor(deps: WebDeps, tls: TlsProvider | null) {
     const handler = createWebHandler(deps, tls !== null);
     const options = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024 };
-    this.server = tls
-      ? createHttpsServer({ ...options, key: tls.keyPair.key, cert: tls.keyPair.cert, SNICallback: tls.sniCallback }, handler)
-      : createHttpServer(options, handler);
+    if (tls) {
+      const server = createHttpsServer({ ...options, key: tls.keyPair.key, cert: tls.keyPair.cert, SNICallback: tls.sniCallback }, handler);
+      // Clients that send no SNI get the server's default context: keep it current too.
+      const onChange = (pair: { key: string; cert: string }) => server.setSecureContext({ key: pair.key, cert: pair.cert });
+      tls.on('change', onChange);
+      server.on('close', () => tls.off('change', onChange));
+      this.server = server;
+    } else {
+      this.server = createHttpServer(options, handler);
+    }
     this.server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();

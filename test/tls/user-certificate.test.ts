@@ -64,6 +64,13 @@ test('user PEM pair: served, reloaded when the files change, a broken replacemen
   t.after(() => second.destroy());
   assert.equal(serial(second), new X509Certificate(two.cert).serialNumber);
   assert.match(await get(first), /200 OK/, 'the connection opened before the change still works');
+  // A client that sends no SNI (connecting by address) gets the new certificate too.
+  const noSni = await new Promise<TLSSocket>((resolve, reject) => {
+    const s = tlsConnect({ host: SERVER, port: server.ports.https!, ca: ca.cert, checkServerIdentity: () => undefined }, () => resolve(s));
+    s.once('error', reject);
+  });
+  t.after(() => noSni.destroy());
+  assert.equal(serial(noSni), new X509Certificate(two.cert).serialNumber);
 
   // A certificate whose key is not the one on disk: refused, the current one stays.
   const three = await ca.issue(['mail.example.test']);
