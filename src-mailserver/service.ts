@@ -19,6 +19,7 @@ import type { SecretStore } from './secrets/secret-store.js';
 import { createInboundListener } from './smtp/inbound-server.js';
 import { createSubmissionListener } from './smtp/submission-server.js';
 import { ImapListener } from './imap/server/listener.js';
+import { Pop3Listener } from './pop3/server/listener.js';
 import { MessageStore } from './store/message-store.js';
 import { ensureSelfSigned } from './tls/self-signed.js';
 import { TlsProvider } from './tls/tls-provider.js';
@@ -172,6 +173,9 @@ export class MailService {
     const imapDeps = { store: this.store, authenticator: this.authenticator, config: this.config, tls: this.tls, log: this.log.child({ component: 'imap' }) };
     if (ports.imap !== null) await this.listen('imap', new ImapListener(imapDeps, false), ports.imap, listen);
     if (ports.imaps !== null) await this.listen('imaps', new ImapListener(imapDeps, true), ports.imaps, listen);
+    const pop3Deps = { ...imapDeps, log: this.log.child({ component: 'pop3' }) };
+    if (ports.pop3 !== null) await this.listen('pop3', new Pop3Listener(pop3Deps, false), ports.pop3, listen);
+    if (ports.pop3s !== null) await this.listen('pop3s', new Pop3Listener(pop3Deps, true), ports.pop3s, listen);
   }
 
   private startPublicIpWatchdog(): void {
