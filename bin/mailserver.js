@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Launcher for the `mailserver` command: runs the TypeScript sources through tsx.
+import './threadpool-size.js';
 import { register } from 'tsx/esm/api';
 
 register();

@@ -11,6 +11,7 @@ import { UsageError, type CliIo } from './cli/io.js';
 import { queueCommand, QUEUE_USAGE } from './cli/queue-command.js';
 import { relayCommand, RELAY_USAGE } from './cli/relay-command.js';
 import { serveCommand, SERVE_USAGE } from './cli/serve-command.js';
+import { seedCommand, SEED_USAGE } from './cli/seed-command.js';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   queue: { run: queueCommand, usage: QUEUE_USAGE },
   relay: { run: relayCommand, usage: RELAY_USAGE },
   dkim: { run: dkimCommand, usage: DKIM_USAGE },
+  seed: { run: seedCommand, usage: SEED_USAGE },
 };
 
 export const USAGE = `mailserver: a personal mail server (SMTP, Maildir, IMAP, POP3)
