@@ -335,8 +335,8 @@ function copyLike(r: CommandReader, uid: boolean, name: 'COPY' | 'MOVE'): ImapCo
 
 /** The tag of a command line, if it has a readable one (for BAD replies to unparseable commands). */
 export function tagOf(data: Buffer): string | null {
-  const m = /^([^\s(){%*"\\+\x00-\x1f\x7f]+) /.exec(data.subarray(0, 256).toString('latin1'));
-  return m ? m[1]! : null;
+  const m = /^([\x21-\x7e]+) /.exec(data.subarray(0, 256).toString('latin1'));
+  return m && !/[(){%*"\\+]/.test(m[1]!) ? m[1]! : null;
 }
 
 export function parseCommand(data: Buffer): ParsedCommand {
