@@ -208,7 +208,19 @@ export class ImapConnection implements ConnectionControl {
 
   async flush(): Promise<void> {
     if (this.closed || this.out.length === 0) return;
-    const data = Buffer.concat(this.out.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    // Runs of strings become one buffer each (FETCH of 100k flags is 100k small strings).
+    const buffers: Buffer[] = [];
+    let run: string[] = [];
+    for (const p of this.out) {
+      if (typeof p === 'string') run.push(p);
+      else {
+        if (run.length) buffers.push(Buffer.from(run.join(''), 'utf8'));
+        run = [];
+        buffers.push(p);
+      }
+    }
+    if (run.length) buffers.push(Buffer.from(run.join(''), 'utf8'));
+    const data = buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers);
     this.out = [];
     this.outBytes = 0;
     await this.transportWrite(data);

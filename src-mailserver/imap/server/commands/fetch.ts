@@ -6,7 +6,7 @@ import { expungedSince, rowsForUids } from '../../../store/message-rows.js';
 import type { FetchAttribute, SequenceSet } from '../../protocol/command-types.js';
 import { sequenceSetText } from '../../protocol/compose.js';
 import { setContains } from '../../protocol/reader.js';
-import { fetchMessage, planFetch, setsSeen } from '../fetch/fetch-message.js';
+import { fetchMessage, indexOnlyLine, planFetch, setsSeen } from '../fetch/fetch-message.js';
 import { accountOf } from '../mailbox-access.js';
 import { bad, ok, type CommandSpec } from '../session.js';
 
@@ -50,6 +50,21 @@ export const fetchCommand: CommandSpec<FetchCommand> = {
           }
         }
       }
+    }
+    if (!plan.needsMeta && !plan.needsFile) {
+      // Index data only (FLAGS, UID, sizes, dates, MODSEQ): compose lines in one tight loop.
+      let chunk: string[] = [];
+      for (const row of rows) {
+        const seq = view.seqOf(row.uid);
+        if (seq === 0) continue;
+        chunk.push(indexOnlyLine(seq, row, plan, !session.rev2 && view.isRecent(row.uid)));
+        if (chunk.length >= 2000) {
+          await conn.send(chunk.join(''));
+          chunk = [];
+        }
+      }
+      if (chunk.length) await conn.send(chunk.join(''));
+      return ok('Fetch completed.');
     }
     for (const row of rows) {
       const seq = view.seqOf(row.uid);

@@ -43,6 +43,23 @@ export function setsSeen(a: FetchAttribute): boolean {
   return a.type === 'RFC822' || a.type === 'RFC822.TEXT' || ((a.type === 'BODY[]' || a.type === 'BINARY[]') && !a.peek);
 }
 
+/** A FETCH response line built from index columns only (no meta, no file). */
+export function indexOnlyLine(seq: number, row: MessageRow, plan: FetchPlan, recent: boolean): string {
+  const items: string[] = [];
+  let uid = plan.uid;
+  for (const a of plan.attributes) {
+    if (a.type === 'UID') uid = true;
+  }
+  if (uid) items.push(`UID ${row.uid}`);
+  for (const a of plan.attributes) {
+    if (a.type === 'FLAGS') items.push(`FLAGS ${flagsText(row.flags, row.keywords, recent)}`);
+    else if (a.type === 'INTERNALDATE') items.push(`INTERNALDATE ${internalDate(row.internaldate)}`);
+    else if (a.type === 'RFC822.SIZE') items.push(`RFC822.SIZE ${row.size}`);
+  }
+  if (plan.modseq) items.push(`MODSEQ (${row.modseq})`);
+  return `* ${seq} FETCH (${items.join(' ')})\r\n`;
+}
+
 export async function fetchMessage(
   store: MessageStore,
   account: Account,

@@ -3,6 +3,7 @@
 // the cached search fields (From, To, Cc, Bcc, Subject, sent date), the header block (other
 // HEADER keys) or the decoded body (BODY, TEXT). Matching is case-insensitive substring.
 import type { FileHandle } from 'node:fs/promises';
+import { forEachLimited } from '../../../common/concurrency.js';
 import { sql } from '../../../directory/database.js';
 import type { Account } from '../../../directory/accounts.js';
 import { bodyText, headerText, headerValues } from '../../../mail/body-text.js';
@@ -17,6 +18,9 @@ import type { SearchDate, SearchKey } from '../../protocol/command-types.js';
 import { setContains } from '../../protocol/reader.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
 
+/** Header fields whose decoded values are cached per message (store/message-meta.ts). */
+const CACHED_FIELDS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'message-id']);
+
 interface Needs {
   meta: boolean;
   header: boolean;
@@ -26,7 +30,7 @@ interface Needs {
 function needsOf(key: SearchKey, n: Needs = { meta: false, header: false, body: false }): Needs {
   switch (key.type) {
     case 'header':
-      if (['from', 'to', 'cc', 'bcc', 'subject'].includes(key.field)) n.meta = true;
+      if (CACHED_FIELDS.has(key.field)) n.meta = true;
       else {
         n.meta = true;
         n.header = true;
@@ -63,6 +67,7 @@ interface SearchRow extends MessageRow {
   h_cc: string | null;
   h_bcc: string | null;
   h_subject: string | null;
+  h_message_id: string | null;
 }
 
 interface Candidate {
@@ -86,6 +91,25 @@ function compareDay(ms: number | null, op: 'before' | 'on' | 'since', date: Sear
   const a = dayOf(ms);
   const b = dayNumber(date);
   return op === 'before' ? a < b : op === 'on' ? a === b : a >= b;
+}
+
+function cachedField(r: SearchRow, field: string): string | undefined {
+  switch (field) {
+    case 'from':
+      return r.h_from ?? '';
+    case 'to':
+      return r.h_to ?? '';
+    case 'cc':
+      return r.h_cc ?? '';
+    case 'bcc':
+      return r.h_bcc ?? '';
+    case 'subject':
+      return r.h_subject ?? '';
+    case 'message-id':
+      return (r.h_message_id ?? '').toLowerCase();
+    default:
+      return undefined;
+  }
 }
 
 export interface SearchContext {
@@ -112,8 +136,8 @@ function matches(key: SearchKey, c: Candidate, ctx: SearchContext): boolean {
       return ctx.view.isRecent(r.uid);
     case 'header': {
       const needle = key.value.normalize('NFC').toLowerCase();
-      const cached = { from: r.h_from, to: r.h_to, cc: r.h_cc, bcc: r.h_bcc, subject: r.h_subject }[key.field as 'from'];
-      if (cached !== undefined) return (cached ?? '').includes(needle);
+      const cached = cachedField(r, key.field);
+      if (cached !== undefined) return cached.includes(needle);
       if (c.header === null) return false;
       const values = headerValues(Buffer.from(c.header, 'utf8'), key.field);
       return values.some((v) => v.toLowerCase().includes(needle));
@@ -158,25 +182,34 @@ export async function searchMessages(store: MessageStore, account: Account, view
   const mailbox: Mailbox = view.mailbox;
   const columns = 'm.id, m.uid, m.modseq, m.flags, m.keywords, m.internaldate, m.size, m.filename, m.subdir, m.letters';
   const query = needs.meta
-    ? `SELECT ${columns}, mm.message_id AS has_meta, mm.sent_date, mm.h_from, mm.h_to, mm.h_cc, mm.h_bcc, mm.h_subject
+    ? `SELECT ${columns}, mm.message_id AS has_meta, mm.sent_date, mm.h_from, mm.h_to, mm.h_cc, mm.h_bcc, mm.h_subject, mm.h_message_id
        FROM messages m LEFT JOIN message_meta mm ON mm.message_id = m.id WHERE m.mailbox_id = ? AND m.uid <= ? ORDER BY m.uid`
     : `SELECT ${columns} FROM messages m WHERE m.mailbox_id = ? AND m.uid <= ? ORDER BY m.uid`;
   const rows = sql(store.db, query).all(mailbox.id, view.lastUid) as SearchRow[];
   const ctx: SearchContext = { view, now: Date.now() };
   const out: SearchResult = { uids: [], seqs: [], highestModseq: 0 };
+  const candidates: Candidate[] = [];
   for (const row of rows) {
     const seq = view.seqOf(row.uid);
-    if (seq === 0) continue;
-    const c: Candidate = { row, seq, structure: null, header: null, body: null };
-    if (needs.meta && row.has_meta === null) {
-      const meta = await store.metaOf(account, mailbox, row);
-      if (meta) Object.assign(row, { sent_date: meta.sentDate, h_from: meta.from, h_to: meta.to, h_cc: meta.cc, h_bcc: meta.bcc, h_subject: meta.subject });
+    if (seq > 0) candidates.push({ row, seq, structure: null, header: null, body: null });
+  }
+  // Message contents are read a window at a time, several files at once, and dropped after.
+  const window = needs.header || needs.body ? 64 : candidates.length;
+  for (let start = 0; start < candidates.length; start += window) {
+    const slice = candidates.slice(start, start + window);
+    await forEachLimited(slice, 16, async (c) => {
+      if (needs.meta && c.row.has_meta === null) {
+        const meta = await store.metaOf(account, mailbox, c.row);
+        if (meta) Object.assign(c.row, { has_meta: 1, sent_date: meta.sentDate, h_from: meta.from, h_to: meta.to, h_cc: meta.cc, h_bcc: meta.bcc, h_subject: meta.subject, h_message_id: meta.messageId });
+      }
+      if (needs.header || needs.body) await loadContent(store, account, mailbox, c, needs);
+    });
+    for (const c of slice) {
+      if (!matches(key, c, ctx)) continue;
+      out.uids.push(c.row.uid);
+      out.seqs.push(c.seq);
+      if (c.row.modseq > out.highestModseq) out.highestModseq = c.row.modseq;
     }
-    if (needs.header || needs.body) await loadContent(store, account, mailbox, c, needs);
-    if (!matches(key, c, ctx)) continue;
-    out.uids.push(row.uid);
-    out.seqs.push(seq);
-    if (row.modseq > out.highestModseq) out.highestModseq = row.modseq;
   }
   return out;
 }
