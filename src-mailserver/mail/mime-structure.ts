@@ -120,12 +120,9 @@ export class MimeStructureParser {
   private lineCap = HEADER_LINE_CAP;
   private lfCount = 0;
   private prevEol = 0;
-  /** Last byte of the previous line before its line end (10 when it was empty, -1 at the start). */
-  private prevContentLast = -1;
-  /** The last three bytes of the current line so far (b1 most recent). */
+  /** The last two bytes of the current line so far (b1 most recent), to tell CRLF from LF. */
   private b1 = -1;
   private b2 = -1;
-  private b3 = -1;
   private readonly stack: Entity[] = [];
   private partCount = 1;
   private readonly rootEntity: Entity;
@@ -165,8 +162,7 @@ export class MimeStructureParser {
         this.line.push(buf.subarray(pos, pos + n));
         this.lineKept += n;
       }
-      for (let i = Math.max(pos, end - 3); i < end; i++) {
-        this.b3 = this.b2;
+      for (let i = Math.max(pos, end - 2); i < end; i++) {
         this.b2 = this.b1;
         this.b1 = buf[i]!;
       }
@@ -182,13 +178,11 @@ export class MimeStructureParser {
     const eol = !complete ? 0 : length >= 2 && this.b2 === 13 ? 2 : 1;
     this.handleLine(text, length, eol);
     if (complete) this.lfCount++;
-    const contentLength = length - eol;
-    this.prevContentLast = contentLength > 0 ? (eol === 0 ? this.b1 : eol === 1 ? this.b2 : this.b3) : this.lineStart > 0 ? 10 : -1;
     this.prevEol = eol;
     this.lineStart = this.offset;
     this.line = [];
     this.lineKept = 0;
-    this.b1 = this.b2 = this.b3 = -1;
+    this.b1 = this.b2 = -1;
     const top = this.stack[this.stack.length - 1];
     this.lineCap = top && top.state === 'header' ? HEADER_LINE_CAP : BODY_LINE_CAP;
   }
@@ -221,8 +215,7 @@ export class MimeStructureParser {
     // The line break before a boundary belongs to the boundary (RFC 2046 §5.1.1).
     const endPos = Math.max(0, this.lineStart - this.prevEol);
     const lfAtEnd = this.lfCount - (this.prevEol > 0 ? 1 : 0);
-    const before = this.prevEol > 0 ? this.prevContentLast : this.b1;
-    while (this.stack.length - 1 > index) this.closeEntity(this.stack.pop()!, endPos, lfAtEnd, before);
+    while (this.stack.length - 1 > index) this.closeEntity(this.stack.pop()!, endPos, lfAtEnd);
     const parent = this.stack[index]!;
     if (close || this.partCount >= MAX_PARTS) {
       parent.epilogue = true; // past the close delimiter (or too many parts): epilogue
@@ -283,7 +276,7 @@ export class MimeStructureParser {
     }
   }
 
-  private closeEntity(e: Entity, endPos: number, lfAtEnd: number, byteBefore: number): void {
+  private closeEntity(e: Entity, endPos: number, lfAtEnd: number): void {
     // A part opened by a boundary line and closed by the very next line is empty; it sits at the
     // close point so it stays inside its parent.
     if (endPos < e.part.headerStart) e.part.headerStart = endPos;
@@ -295,15 +288,15 @@ export class MimeStructureParser {
     // The CRLF before a boundary may be the one that ended this part's header: keep it inside.
     if (part.bodyStart > endPos) part.bodyStart = endPos;
     part.bodyEnd = Math.max(part.bodyStart, endPos);
-    part.lines = part.bodyEnd === part.bodyStart ? 0 : Math.max(0, lfAtEnd - e.lfAtBodyStart) + (byteBefore !== 10 ? 1 : 0);
+    // Lines are counted as Dovecot counts them: the line feeds inside the body.
+    part.lines = part.bodyEnd === part.bodyStart ? 0 : Math.max(0, lfAtEnd - e.lfAtBodyStart);
   }
 
   /** Finish: close every open part at the end of the data and return the tree. */
   end(): MessageStructure {
     if (this.finished) return this.finished;
     if (this.offset > this.lineStart) this.endLine(false);
-    const last = this.offset > 0 ? (this.prevEol > 0 ? 10 : this.prevContentLast) : -1;
-    while (this.stack.length > 0) this.closeEntity(this.stack.pop()!, this.offset, this.lfCount, last);
+    while (this.stack.length > 0) this.closeEntity(this.stack.pop()!, this.offset, this.lfCount);
     this.finished = { root: this.rootEntity.part, size: this.offset, headerFields: this.rootEntity.fields ?? [] };
     return this.finished;
   }

@@ -103,8 +103,10 @@ export function bodyStructure(part: MimePart, extensible: boolean, utf8: boolean
     return out + ')';
   }
   const size = part.bodyEnd - part.bodyStart;
+  // A text part without a charset is US-ASCII (RFC 2045 §5.2); say so, as Dovecot does.
+  const leafParams = part.type === 'text' && !part.params.some(([k]) => k === 'charset') ? [...part.params, ['charset', 'us-ascii'] as [string, string]] : part.params;
   let out =
-    `(${imapString(part.type, utf8)} ${imapString(part.subtype, utf8)} ${params(part.params, utf8)} ${nstring(part.id, utf8)} ` +
+    `(${imapString(part.type, utf8)} ${imapString(part.subtype, utf8)} ${params(leafParams, utf8)} ${nstring(part.id, utf8)} ` +
     `${nstring(part.description, utf8)} ${imapString(part.encoding ?? '7bit', utf8)} ${size}`;
   if (part.type === 'message' && (part.subtype === 'rfc822' || part.subtype === 'global')) {
     const inner = part.message ?? { ...EMPTY_TEXT, bodyStart: part.bodyStart, bodyEnd: part.bodyEnd };
