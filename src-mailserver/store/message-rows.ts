@@ -46,20 +46,51 @@ export function rowByUid(db: Db, mailboxId: number, uid: number): MessageRow | u
   return sql(db, `SELECT ${COLUMNS} FROM messages WHERE mailbox_id = ? AND uid = ?`).get(mailboxId, uid) as MessageRow | undefined;
 }
 
-/** Rows for a sorted list of UIDs (fetched range by range). */
-export function rowsForUids(db: Db, mailboxId: number, uids: ArrayLike<number>): MessageRow[] {
-  const out: MessageRow[] = [];
+/** The index columns a FETCH of flags, sizes and dates needs, for lo <= uid <= hi, ascending. */
+export interface IndexColumns {
+  uid: number;
+  modseq: number;
+  flags: number;
+  keywords: string;
+  internaldate: number;
+  size: number;
+}
+
+export function indexColumnsInRange(db: Db, mailboxId: number, lo: number, hi: number): IndexColumns[] {
+  return sql(db, 'SELECT uid, modseq, flags, keywords, internaldate, size FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid').all(
+    mailboxId,
+    lo,
+    hi,
+  ) as IndexColumns[];
+}
+
+/** Rows (by `query` over a UID range) for a sorted list of UIDs: close UIDs share one range query. */
+function forUids<R extends { uid: number }>(uids: ArrayLike<number>, query: (lo: number, hi: number) => R[]): R[] {
+  const out: R[] = [];
   let i = 0;
   while (i < uids.length) {
     let j = i;
-    // Group UIDs that are close together into one range query.
     while (j + 1 < uids.length && uids[j + 1]! - uids[j]! <= 16) j++;
-    const wanted = new Set<number>();
-    for (let k = i; k <= j; k++) wanted.add(uids[k]!);
-    for (const row of rowsInUidRange(db, mailboxId, uids[i]!, uids[j]!)) if (wanted.has(row.uid)) out.push(row);
+    // Walk the range's rows and the wanted UIDs together (both ascending).
+    let w = i;
+    for (const row of query(uids[i]!, uids[j]!)) {
+      while (w <= j && uids[w]! < row.uid) w++;
+      if (w > j) break;
+      if (uids[w] === row.uid) out.push(row);
+    }
     i = j + 1;
   }
   return out;
+}
+
+/** Rows for a sorted list of UIDs. */
+export function rowsForUids(db: Db, mailboxId: number, uids: ArrayLike<number>): MessageRow[] {
+  return forUids(uids, (lo, hi) => rowsInUidRange(db, mailboxId, lo, hi));
+}
+
+/** Index columns for a sorted list of UIDs. */
+export function indexColumnsForUids(db: Db, mailboxId: number, uids: ArrayLike<number>): IndexColumns[] {
+  return forUids(uids, (lo, hi) => indexColumnsInRange(db, mailboxId, lo, hi));
 }
 
 /** Existing messages (uid <= maxUid) whose MODSEQ is above `modseq`: flag changes to report. */

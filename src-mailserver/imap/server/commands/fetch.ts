@@ -2,7 +2,7 @@
 // Rows are read range by range from the index; implicit \Seen is applied to all messages first
 // (one flag update), so the responses carry the new FLAGS.
 import { Flag } from '../../../store/maildir.js';
-import { expungedSince, rowsForUids } from '../../../store/message-rows.js';
+import { expungedSince, indexColumnsForUids, rowsForUids } from '../../../store/message-rows.js';
 import type { FetchAttribute, SequenceSet } from '../../protocol/command-types.js';
 import { sequenceSetText } from '../../protocol/compose.js';
 import { setContains } from '../../protocol/reader.js';
@@ -33,6 +33,23 @@ export const fetchCommand: CommandSpec<FetchCommand> = {
       if (gone.length > 0) await conn.send(`* VANISHED (EARLIER) ${sequenceSetText(gone)}\r\n`);
     }
     const uids = view.uidsOf(seqs);
+    if (!plan.needsMeta && !plan.needsFile) {
+      // Index data only (FLAGS, UID, sizes, dates, MODSEQ): just those columns, lines composed
+      // in one tight loop.
+      let chunk: string[] = [];
+      for (const row of indexColumnsForUids(store.db, view.mailbox.id, uids)) {
+        if (c.changedSince !== null && row.modseq <= c.changedSince) continue;
+        const seq = view.seqOf(row.uid);
+        if (seq === 0) continue;
+        chunk.push(indexOnlyLine(seq, row, plan, !session.rev2 && view.isRecent(row.uid)));
+        if (chunk.length >= 2000) {
+          await conn.send(chunk.join(''));
+          chunk = [];
+        }
+      }
+      if (chunk.length) await conn.send(chunk.join(''));
+      return ok('Fetch completed.');
+    }
     let rows = rowsForUids(store.db, view.mailbox.id, uids);
     if (c.changedSince !== null) rows = rows.filter((r) => r.modseq > c.changedSince!);
     const seenChanged = new Set<number>();
@@ -50,21 +67,6 @@ export const fetchCommand: CommandSpec<FetchCommand> = {
           }
         }
       }
-    }
-    if (!plan.needsMeta && !plan.needsFile) {
-      // Index data only (FLAGS, UID, sizes, dates, MODSEQ): compose lines in one tight loop.
-      let chunk: string[] = [];
-      for (const row of rows) {
-        const seq = view.seqOf(row.uid);
-        if (seq === 0) continue;
-        chunk.push(indexOnlyLine(seq, row, plan, !session.rev2 && view.isRecent(row.uid)));
-        if (chunk.length >= 2000) {
-          await conn.send(chunk.join(''));
-          chunk = [];
-        }
-      }
-      if (chunk.length) await conn.send(chunk.join(''));
-      return ok('Fetch completed.');
     }
     for (const row of rows) {
       const seq = view.seqOf(row.uid);

@@ -4,7 +4,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Account } from '../../../directory/accounts.js';
 import type { Mailbox } from '../../../store/mailbox-index.js';
-import type { MessageRow } from '../../../store/message-rows.js';
+import type { IndexColumns, MessageRow } from '../../../store/message-rows.js';
 import type { MessageStore } from '../../../store/message-store.js';
 import type { FetchAttribute } from '../../protocol/command-types.js';
 import { bodyStructure, envelope, internalDate, literalPrefix } from '../../protocol/compose.js';
@@ -44,7 +44,7 @@ export function setsSeen(a: FetchAttribute): boolean {
 }
 
 /** A FETCH response line built from index columns only (no meta, no file). */
-export function indexOnlyLine(seq: number, row: MessageRow, plan: FetchPlan, recent: boolean): string {
+export function indexOnlyLine(seq: number, row: IndexColumns, plan: FetchPlan, recent: boolean): string {
   const items: string[] = [];
   let uid = plan.uid;
   for (const a of plan.attributes) {

@@ -12,7 +12,7 @@ import { Flag } from '../../../store/maildir.js';
 import type { Mailbox } from '../../../store/mailbox-index.js';
 import { parseKeywordColumn } from '../../../store/keywords.js';
 import { readRange } from '../../../store/message-files.js';
-import type { MessageRow } from '../../../store/message-rows.js';
+import { rowByUid, type IndexColumns, type MessageRow } from '../../../store/message-rows.js';
 import type { MessageStore } from '../../../store/message-store.js';
 import type { SearchDate, SearchKey } from '../../protocol/command-types.js';
 import { setContains } from '../../protocol/reader.js';
@@ -59,7 +59,8 @@ function needsOf(key: SearchKey, n: Needs = { meta: false, header: false, body: 
   return n;
 }
 
-interface SearchRow extends MessageRow {
+interface SearchRow extends IndexColumns {
+  id: number;
   has_meta: number | null;
   sent_date: number | null;
   h_from: string | null;
@@ -74,6 +75,8 @@ interface Candidate {
   row: SearchRow;
   seq: number;
   structure: MimePart | null;
+  /** The whole message, for BODY / TEXT (decoded lazily). */
+  raw?: Buffer;
   header: string | null;
   body: string | null;
 }
@@ -112,6 +115,29 @@ function cachedField(r: SearchRow, field: string): string | undefined {
   }
 }
 
+/** Text parts whose raw bytes show their text as is (no transfer encoding, an ASCII-compatible charset). */
+function plainTextParts(part: MimePart): boolean {
+  if (part.parts) return part.parts.every(plainTextParts);
+  if (part.message) return plainTextParts(part.message);
+  if (part.type !== 'text') return true;
+  const charset = (part.params.find(([k]) => k === 'charset')?.[1] ?? 'us-ascii').toLowerCase();
+  const encoded = part.encoding === 'base64' || part.encoding === 'quoted-printable';
+  return !encoded && ['us-ascii', 'utf-8', 'utf8', 'iso-8859-1', 'iso-8859-15', 'windows-1252'].includes(charset);
+}
+
+/** BODY matching: decoded text only when the raw bytes could contain an ASCII needle at all. */
+function bodyContains(c: Candidate, needle: string): boolean {
+  if (!c.raw || !c.structure) return false;
+  if (c.body === null) {
+    if (/^[\x20-\x7e]*$/.test(needle) && plainTextParts(c.structure)) {
+      const raw = c.raw.subarray(c.structure.bodyStart).toString('latin1').toLowerCase();
+      if (!raw.includes(needle)) return false;
+    }
+    c.body = bodyText(c.raw, c.structure).normalize('NFC').toLowerCase();
+  }
+  return c.body.includes(needle);
+}
+
 export interface SearchContext {
   view: SelectedMailbox;
   now: number;
@@ -143,10 +169,10 @@ function matches(key: SearchKey, c: Candidate, ctx: SearchContext): boolean {
       return values.some((v) => v.toLowerCase().includes(needle));
     }
     case 'body':
-      return (c.body ?? '').includes(key.value.normalize('NFC').toLowerCase());
+      return bodyContains(c, key.value.normalize('NFC').toLowerCase());
     case 'text': {
       const needle = key.value.normalize('NFC').toLowerCase();
-      return (c.body ?? '').includes(needle) || headerText(Buffer.from(c.header ?? '', 'utf8')).toLowerCase().includes(needle);
+      return bodyContains(c, needle) || headerText(Buffer.from(c.header ?? '', 'utf8')).toLowerCase().includes(needle);
     }
     case 'date':
       return compareDay(key.sent ? r.sent_date : r.internaldate, key.op, key.date);
@@ -171,6 +197,33 @@ function matches(key: SearchKey, c: Candidate, ctx: SearchContext): boolean {
   }
 }
 
+/**
+ * SQL conditions equivalent to the top-level AND terms that need only index or cached columns,
+ * so SQLite narrows the candidates before any row reaches JavaScript (the full key is still
+ * evaluated on what remains).
+ */
+function prefilter(key: SearchKey, meta: boolean): { where: string; params: unknown[] } {
+  const terms = key.type === 'and' ? key.keys : [key];
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const k of terms) {
+    if (k.type === 'flag') where.push(`(m.flags & ${k.flag}) ${k.set ? '!=' : '='} 0`);
+    else if (k.type === 'size') {
+      where.push(`m.size ${k.larger ? '>' : '<'} ?`);
+      params.push(k.size);
+    } else if (k.type === 'modseq') {
+      where.push('m.modseq >= ?');
+      params.push(k.modseq);
+    } else if (k.type === 'header' && meta && CACHED_FIELDS.has(k.field)) {
+      const column = { from: 'mm.h_from', to: 'mm.h_to', cc: 'mm.h_cc', bcc: 'mm.h_bcc', subject: 'mm.h_subject', 'message-id': 'lower(mm.h_message_id)' }[k.field]!;
+      // Rows without a cached meta row are kept: they are computed and tested in JavaScript.
+      where.push(`(mm.message_id IS NULL OR instr(${column}, ?) > 0)`);
+      params.push(k.value.normalize('NFC').toLowerCase());
+    }
+  }
+  return { where: where.length ? ' AND ' + where.join(' AND ') : '', params };
+}
+
 export interface SearchResult {
   uids: number[];
   seqs: number[];
@@ -180,12 +233,13 @@ export interface SearchResult {
 export async function searchMessages(store: MessageStore, account: Account, view: SelectedMailbox, key: SearchKey): Promise<SearchResult> {
   const needs = needsOf(key);
   const mailbox: Mailbox = view.mailbox;
-  const columns = 'm.id, m.uid, m.modseq, m.flags, m.keywords, m.internaldate, m.size, m.filename, m.subdir, m.letters';
+  const columns = 'm.id, m.uid, m.modseq, m.flags, m.keywords, m.internaldate, m.size';
   const query = needs.meta
     ? `SELECT ${columns}, mm.message_id AS has_meta, mm.sent_date, mm.h_from, mm.h_to, mm.h_cc, mm.h_bcc, mm.h_subject, mm.h_message_id
        FROM messages m LEFT JOIN message_meta mm ON mm.message_id = m.id WHERE m.mailbox_id = ? AND m.uid <= ? ORDER BY m.uid`
     : `SELECT ${columns} FROM messages m WHERE m.mailbox_id = ? AND m.uid <= ? ORDER BY m.uid`;
-  const rows = sql(store.db, query).all(mailbox.id, view.lastUid) as SearchRow[];
+  const pre = prefilter(key, needs.meta);
+  const rows = sql(store.db, query.replace('ORDER BY m.uid', `${pre.where} ORDER BY m.uid`)).all(mailbox.id, view.lastUid, ...pre.params) as SearchRow[];
   const ctx: SearchContext = { view, now: Date.now() };
   const out: SearchResult = { uids: [], seqs: [], highestModseq: 0 };
   const candidates: Candidate[] = [];
@@ -197,15 +251,20 @@ export async function searchMessages(store: MessageStore, account: Account, view
   const window = needs.header || needs.body ? 64 : candidates.length;
   for (let start = 0; start < candidates.length; start += window) {
     const slice = candidates.slice(start, start + window);
-    await forEachLimited(slice, 16, async (c) => {
+    const work = needs.header || needs.body ? slice : needs.meta ? slice.filter((c) => c.row.has_meta === null) : [];
+    await forEachLimited(work, 16, async (c) => {
       if (needs.meta && c.row.has_meta === null) {
-        const meta = await store.metaOf(account, mailbox, c.row);
+        const full = rowByUid(store.db, mailbox.id, c.row.uid);
+        const meta = full ? await store.metaOf(account, mailbox, full) : null;
         if (meta) Object.assign(c.row, { has_meta: 1, sent_date: meta.sentDate, h_from: meta.from, h_to: meta.to, h_cc: meta.cc, h_bcc: meta.bcc, h_subject: meta.subject, h_message_id: meta.messageId });
       }
       if (needs.header || needs.body) await loadContent(store, account, mailbox, c, needs);
     });
     for (const c of slice) {
-      if (!matches(key, c, ctx)) continue;
+      const hit = matches(key, c, ctx);
+      c.raw = undefined; // drop the window's contents
+      c.body = c.header = null;
+      if (!hit) continue;
       out.uids.push(c.row.uid);
       out.seqs.push(c.seq);
       if (c.row.modseq > out.highestModseq) out.highestModseq = c.row.modseq;
@@ -215,17 +274,20 @@ export async function searchMessages(store: MessageStore, account: Account, view
 }
 
 async function loadContent(store: MessageStore, account: Account, mailbox: Mailbox, c: Candidate, needs: Needs): Promise<void> {
-  const meta = await store.metaOf(account, mailbox, c.row);
+  const full: MessageRow | undefined = rowByUid(store.db, mailbox.id, c.row.uid);
+  if (!full) return;
+  const meta = await store.metaOf(account, mailbox, full);
   if (!meta) return;
   const root = meta.structure;
   let fh: FileHandle | null = null;
   try {
-    fh = await store.openMessage(account, mailbox, c.row);
+    fh = await store.openMessage(account, mailbox, full);
     if (!fh) return;
+    c.structure = root;
     if (needs.body) {
       const data = await readRange(fh, 0, c.row.size);
       c.header = data.subarray(0, root.bodyStart).toString('utf8');
-      c.body = bodyText(data, root).normalize('NFC').toLowerCase();
+      c.raw = data;
     } else {
       c.header = (await readRange(fh, 0, root.bodyStart)).toString('utf8');
     }
