@@ -26,6 +26,8 @@ before(async () => {
     'clean.test': zoneHeader('clean.test', DNS) + '@ TXT "v=spf1 ip4:127.0.8.0/24 -all"\nmx A 127.0.8.20\nliar A 127.0.8.99\nmail A 127.0.8.23\n',
     'dnsbl.test': zoneHeader('dnsbl.test', DNS) + '20.8.0.127 A 127.0.0.2\n20.8.0.127 TXT "listed for testing"\n23.8.0.127 A 127.255.255.254\n',
     'uribl.test': zoneHeader('uribl.test', DNS) + 'spammy.test A 127.0.1.2\n',
+    // ::1 in nibble form (RFC 5782 §2.4), listed.
+    'dnsbl6.test': zoneHeader('dnsbl6.test', DNS) + `${'1.' + '0.'.repeat(31)}dnsbl6.test. A 127.0.0.3\n`,
     '8.0.127.in-addr.arpa': zoneHeader('8.0.127.in-addr.arpa', DNS) + '20 PTR mx.clean.test.\n22 PTR liar.clean.test.\n23 PTR mail.clean.test.\n',
   });
 });
@@ -211,4 +213,20 @@ test('spam.enabled false: authentication results only, no X-Spam fields, no scor
   const stored = await only(inbox(s.dataDir));
   assert.match(headerOf(stored), /^Authentication-Results: mail\.example\.test;/m);
   assert.doesNotMatch(headerOf(stored), /X-Spam-/);
+});
+
+test('IPv6 clients: the blocklist is asked in nibble form, the verdict fields are written as for IPv4', async (t) => {
+  const s = await startTestServer(t, {
+    accounts: { 'alice@example.test': 'pw' },
+    config: { listen: '::1', dns: knot.server, trust: { trustedNetworks: [] }, spam: { dnsbls: [{ zone: 'dnsbl6.test', score: 2 }], uriBlocklists: [] } },
+  });
+  const { dialog } = await SmtpDialog.open(s.ports.smtp!, '::1');
+  t.after(() => dialog.close());
+  for (const line of ['EHLO [IPv6:::1]', 'MAIL FROM:<bob@clean.test>', 'RCPT TO:<alice@example.test>', 'DATA']) assert.ok((await dialog.command(line)).code < 400, line);
+  dialog.write(message() + '.\r\n');
+  assert.equal((await dialog.reply()).code, 250);
+  const stored = await only(inbox(s.dataDir));
+  assert.equal(tests(stored).RCVD_IN_DNSBL6_TEST, 2);
+  assert.equal(tests(stored).HELO_IP_MISMATCH, undefined, 'the IPv6 literal is the client');
+  assert.match(headerOf(stored), /spf=fail \([^)]*::1[^)]*\) smtp\.mailfrom=bob@clean\.test/);
 });
