@@ -1,15 +1,23 @@
 // Settings of the port-25 trust checks (part of DATA/config.json, see config.ts): which clients
 // are trusted, what DMARC failures do, spam rules and thresholds, abuse limits and greylisting.
 // Greylisting is switched on per domain in the database (`mailserver domain greylist`).
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const score = z.number().min(-100).max(100);
+/** `ADDR` or `ADDR/PREFIX` (IPv4 or IPv6). */
+const cidr = z.string().refine((text) => {
+  const [address = '', prefix, extra] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}, 'expected ADDR or ADDR/PREFIX');
 const zone = z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'a DNS zone name');
 
 export const TrustSchema = z
   .object({
     /** Clients that skip every check and limit below (CIDR); loopback by default. */
-    trustedNetworks: z.array(z.string().min(1)).default(['127.0.0.0/8', '::1/128']),
+    trustedNetworks: z.array(cidr).default(['127.0.0.0/8', '::1/128']),
     dmarc: z
       .object({
         /** A DMARC failure whose domain publishes p=reject: refuse with 550 5.7.1, or file into Junk. */

@@ -63,3 +63,11 @@ test('suspicion is remembered for a while, then forgotten', () => {
   now = 1001;
   assert.equal(s.get('1.2.3.4'), null);
 });
+
+test('the configuration refuses a trusted network that is not ADDR or ADDR/PREFIX', async () => {
+  const { ConfigSchema } = await import('../../src-mailserver/config/config.js');
+  assert.equal(ConfigSchema.safeParse({ trust: { trustedNetworks: ['10.0.0.0/8', '2001:db8::/32', '192.0.2.1'] } }).success, true);
+  for (const bad of ['10.0.0.0/33', 'lan', '10.0.0.0/8/1', '::/200']) {
+    assert.equal(ConfigSchema.safeParse({ trust: { trustedNetworks: [bad] } }).success, false, bad);
+  }
+});
