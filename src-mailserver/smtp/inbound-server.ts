@@ -277,7 +277,7 @@ export function createInboundListener(deps: InboundDeps): SmtpListener {
     }
   }
 
-  return new SmtpListener(options);
+  return new SmtpListener(options, deps.tls);
 }
 
 function fromOf(session: SMTPServerSession): string {

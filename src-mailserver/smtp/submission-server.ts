@@ -232,5 +232,5 @@ export function createSubmissionListener(deps: SubmissionDeps): SmtpListener {
     }
   }
 
-  return new SmtpListener(options);
+  return new SmtpListener(options, deps.tls);
 }
