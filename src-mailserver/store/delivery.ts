@@ -11,6 +11,7 @@ import { createFolderDirs, flagLetters, newMessageFileName } from './maildir.js'
 import { DEFAULT_MAILBOXES, type Mailbox } from './mailbox-index.js';
 import { computeMeta, type MessageMetaInput } from './message-meta.js';
 import { keywordColumn } from './keywords.js';
+import { writeSubscriptionsFile } from './mailbox-ops.js';
 import type { SpooledMessage } from './spool.js';
 import { folderPathOf, type StoreContext } from './store-context.js';
 
@@ -48,12 +49,14 @@ export class LocalDelivery {
   /** Create the account's Maildir, its default folders and their mailbox rows (idempotent). */
   async ensureAccount(account: Account): Promise<void> {
     const maildir = this.maildirOf(account);
+    let subscribed = false;
     for (const { name, specialUse } of DEFAULT_MAILBOXES) {
       const existed = this.ctx.index.getMailbox(account.id, name) !== undefined;
       const mailbox = this.ctx.index.createMailbox(account.id, name, specialUse);
-      if (!existed) sql(this.ctx.db, 'INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(account.id, mailbox.name);
+      if (!existed) subscribed = sql(this.ctx.db, 'INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(account.id, mailbox.name).changes > 0 || subscribed;
       await createFolderDirs(maildir, mailbox.dir);
     }
+    if (subscribed) await writeSubscriptionsFile(this.ctx, account);
   }
 
   private async mailboxFor(target: DeliveryTarget): Promise<Mailbox> {

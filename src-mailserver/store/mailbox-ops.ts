@@ -3,7 +3,8 @@
 // folder and its children's folders and keeps UIDVALIDITY; renaming INBOX moves its messages
 // into a new mailbox and leaves INBOX empty (§6.3.6). Subscriptions are names, kept even when
 // the mailbox goes away (§6.3.7).
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { encodeMutf7 } from '../mail/mutf7.js';
 import { join } from 'node:path';
 import { UserError } from '../common/errors.js';
 import { sql } from '../directory/database.js';
@@ -97,15 +98,34 @@ export async function renameMailbox(ctx: StoreContext, account: Account, from: s
       })();
     },
   );
+  await writeSubscriptionsFile(ctx, account);
   for (const m of moving) ctx.changes.publish({ type: 'mailbox', accountId: account.id, mailboxId: m.id, action: 'rename' });
 }
 
-export function subscribe(ctx: StoreContext, account: Account, name: string): void {
+export async function subscribe(ctx: StoreContext, account: Account, name: string): Promise<void> {
   sql(ctx.db, 'INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(account.id, canonicalMailboxName(name));
+  await writeSubscriptionsFile(ctx, account);
 }
 
-export function unsubscribe(ctx: StoreContext, account: Account, name: string): boolean {
-  return sql(ctx.db, 'DELETE FROM subscriptions WHERE account_id = ? AND name = ?').run(account.id, canonicalMailboxName(name)).changes > 0;
+export async function unsubscribe(ctx: StoreContext, account: Account, name: string): Promise<boolean> {
+  const removed = sql(ctx.db, 'DELETE FROM subscriptions WHERE account_id = ? AND name = ?').run(account.id, canonicalMailboxName(name)).changes > 0;
+  await writeSubscriptionsFile(ctx, account);
+  return removed;
+}
+
+/**
+ * Mirror the subscriptions into the Maildir's `subscriptions` file in Dovecot's version 2 format
+ * (`V<TAB>2`, a blank line, then one name per line in modified UTF-7 with TAB between hierarchy
+ * levels), so Dovecot on the same Maildir lists the same subscriptions.
+ */
+export async function writeSubscriptionsFile(ctx: StoreContext, account: Account): Promise<void> {
+  const names = [...subscriptions(ctx, account)].filter((n) => !/[\x00-\x1f]/.test(n)).sort();
+  const text = 'V\t2\n\n' + names.map((n) => n.split(MAILBOX_SEPARATOR).map(encodeMutf7).join('\t') + '\n').join('');
+  const dir = ctx.maildirOf(account);
+  const tmp = join(dir, `.subscriptions.${process.pid}.tmp`);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFile(tmp, text, { mode: 0o600 });
+  await rename(tmp, join(dir, 'subscriptions'));
 }
 
 export function subscriptions(ctx: StoreContext, account: Account): Set<string> {

@@ -155,11 +155,11 @@ export class MessageStore implements StoreContext {
     return renameMailbox(this, account, from, to);
   }
 
-  subscribe(account: Account, name: string): void {
-    subscribe(this, account, name);
+  subscribe(account: Account, name: string): Promise<void> {
+    return subscribe(this, account, name);
   }
 
-  unsubscribe(account: Account, name: string): boolean {
+  unsubscribe(account: Account, name: string): Promise<boolean> {
     return unsubscribe(this, account, name);
   }
 

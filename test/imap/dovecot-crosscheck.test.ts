@@ -1,6 +1,6 @@
 // Dovecot pointed at the same Maildir as a cross-check: after our server stored a corpus of
 // messages with flags and keywords in folders with non-ASCII and hierarchical names, Dovecot
-// sees the same folders, the same flags and keywords (from the `:2,` letters and
+// sees the same folders and subscriptions, the same flags and keywords (from the `:2,` letters and
 // dovecot-keywords), and computes the same ENVELOPE, BODYSTRUCTURE (sizes and line counts
 // included), RFC822.SIZE and section bytes as we do.
 import { test } from 'node:test';
@@ -107,6 +107,8 @@ M = imaplib.IMAP4('127.0.0.1', port)
 M.login('alice@example.test', password)
 typ, boxes = M.list('""', '*')
 out = {'boxes': sorted(re.sub(r'^\([^)]*\) ', '', b.decode()) for b in boxes), 'messages': {}}
+typ, subs = M.lsub('""', '*')
+out['subscribed'] = sorted(re.sub(r'^\([^)]*\) ', '', b.decode()) for b in subs)
 for box in ['INBOX', '"&AMQ-pfel/Kisten"']:
     M.select(box, readonly=True)
     typ, data = M.fetch('1:*', '(FLAGS RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY.PEEK[1] BODY.PEEK[TEXT] BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)] BINARY.SIZE[1])')
@@ -153,6 +155,8 @@ test('Dovecot reads our Maildir the way we serve it: folders, flags, keywords, s
     await client.append('INBOX', CORPUS[i]!, FLAGS[i]!, new Date(Date.UTC(2026, 2, 1 + i)));
     await client.append('Äpfel/Kisten', CORPUS[i]!, FLAGS[(i + 1) % FLAGS.length]!);
   }
+  await client.mailboxSubscribe('Äpfel/Kisten');
+  await client.mailboxUnsubscribe('Trash');
   await client.logout();
 
   const work = await makeTempDir('dovecot-');
@@ -162,11 +166,13 @@ test('Dovecot reads our Maildir the way we serve it: folders, flags, keywords, s
   const ask = async (port: number) => {
     const r = await run('python3', ['-c', SCRIPT, String(port), 'pw-alice']);
     assert.equal(r.code, 0, r.stderr + (await readFile(join(work.path, 'dovecot.log'), 'utf8').catch(() => '')));
-    return JSON.parse(r.stdout) as { boxes: string[]; messages: Record<string, string> };
+    return JSON.parse(r.stdout) as { boxes: string[]; subscribed: string[]; messages: Record<string, string> };
   };
   const ours = await ask(server.ports.imap!);
   const theirs = await ask(dovecot.port);
   assert.deepEqual(theirs.boxes, ours.boxes, 'same folder names (modified UTF-7 on disk, / hierarchy)');
+  assert.deepEqual(theirs.subscribed, ours.subscribed, 'same subscriptions (Dovecot reads our subscriptions file)');
+  assert.ok(ours.subscribed.includes('"/" &AMQ-pfel/Kisten') && !ours.subscribed.some((b) => b.endsWith('Trash')), ours.subscribed.join('|'));
   assert.ok(ours.boxes.includes('"/" &AMQ-pfel/Kisten'), ours.boxes.join('|'));
   assert.deepEqual(Object.keys(theirs.messages).sort(), Object.keys(ours.messages).sort());
   for (const key of Object.keys(ours.messages)) {

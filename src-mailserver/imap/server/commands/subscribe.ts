@@ -6,7 +6,7 @@ export const subscribeCommand: CommandSpec<{ name: 'SUBSCRIBE'; mailbox: string 
   name: 'SUBSCRIBE',
   states: ['authenticated', 'selected'],
   async run(ctx) {
-    ctx.services.store.subscribe(accountOf(ctx), mailboxName(ctx, ctx.command.mailbox));
+    await ctx.services.store.subscribe(accountOf(ctx), mailboxName(ctx, ctx.command.mailbox));
     return ok('Subscribe completed.');
   },
 };

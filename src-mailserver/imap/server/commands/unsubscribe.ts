@@ -6,7 +6,7 @@ export const unsubscribeCommand: CommandSpec<{ name: 'UNSUBSCRIBE'; mailbox: str
   name: 'UNSUBSCRIBE',
   states: ['authenticated', 'selected'],
   async run(ctx) {
-    ctx.services.store.unsubscribe(accountOf(ctx), mailboxName(ctx, ctx.command.mailbox));
+    await ctx.services.store.unsubscribe(accountOf(ctx), mailboxName(ctx, ctx.command.mailbox));
     return ok('Unsubscribe completed.');
   },
 };
