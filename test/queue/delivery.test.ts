@@ -12,6 +12,7 @@ import { startKnot, zoneHeader } from '../support/knot.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { readMessages } from '../support/maildir-reader.js';
+import { readOverImap } from '../support/imap-reader.js';
 import { makeTestCa } from '../support/test-ca.js';
 import type { ConfigInput } from '../../src-mailserver/config/config.js';
 
@@ -24,7 +25,7 @@ function zone(name: string, records: string): Record<string, string> {
 async function setup(t: TestContext, zones: Record<string, string>, config: ConfigInput = {}): Promise<{ server: TestServer; send: (to: string[], subject?: string) => Promise<string> }> {
   const dns = await startKnot(t, DNS, zones);
   const server = await startTestServer(t, {
-    listeners: ['submission'],
+    listeners: ['submission', 'imap'],
     accounts: { 'alice@example.test': 'alice-pw' },
     config: {
       dns: dns.server,
@@ -92,11 +93,13 @@ test('a peer answering 451 and then 250: deferred with the reply recorded, then 
   assert.equal((await inbox(server)).length, 0, 'no report for a delivered message');
 });
 
-test('a peer answering 550: the bounce (RFC 3464, original headers) lands in the sender\'s INBOX at once', async (t) => {
+test('a peer answering 550: the bounce (RFC 3464, original headers) lands in the sender\'s INBOX at once, read over IMAP', async (t) => {
   const sink = await startSmtpSink(t, { address: '127.0.5.32', onRcpt: (a) => (a.startsWith('nobody') ? { code: 550, text: '5.1.1 User unknown' } : null) });
   const { server, send } = await setup(t, zone('strict.test', '@ MX 10 mx.strict.test.\nmx A 127.0.5.32\n'));
   const messageId = await send(['nobody@strict.test', 'real@strict.test'], 'will bounce');
-  const [bounce] = await until('the bounce', () => reports(server));
+  await until('the bounce', () => reports(server));
+  const [bounce] = (await readOverImap(server.ports.imap!, 'alice@example.test', 'alice-pw')).filter((m) => /multipart\/report/.test(m));
+  assert.ok(bounce, 'the bounce is in the INBOX over IMAP');
   assert.match(bounce!, /^Return-Path: <>\r\n/);
   assert.match(bounce!, /^From: Mail Delivery System <MAILER-DAEMON@mail\.example\.test>\r$/m);
   assert.match(bounce!, /^To: <alice@example\.test>\r$/m);

@@ -1,6 +1,6 @@
 // Postfix (a private instance of Debian's package) as the peer MTA receiving our outbound mail:
 // delivered over STARTTLS with the DKIM signatures intact, and a user Postfix does not know
-// bounced with Postfix's own 550 5.1.1 into the sender's INBOX. Addresses: 127.0.5.90-99.
+// bounced with Postfix's own 550 5.1.1 into the sender's INBOX (read over IMAP). Addresses: 127.0.5.90-99.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { startPostfix } from '../support/postfix.js';
 import { startTestServer } from '../support/test-server.js';
 import { makeTestCa } from '../support/test-ca.js';
 import { readMessages } from '../support/maildir-reader.js';
+import { readOverImap } from '../support/imap-reader.js';
 
 test('Postfix receives our mail over STARTTLS; a user it does not know comes back as a bounce', async (t) => {
   const ca = await makeTestCa('postfix peer CA');
@@ -23,7 +24,7 @@ test('Postfix receives our mail over STARTTLS; a user it does not know comes bac
   });
   const knot = await startKnot(t, '127.0.5.90', { 'pf.test': zoneHeader('pf.test', '127.0.5.90') + '@ MX 10 mx.pf.test.\nmx A 127.0.5.91\n' });
   const server = await startTestServer(t, {
-    listeners: ['submission'],
+    listeners: ['submission', 'imap'],
     accounts: { 'alice@example.test': 'alice-pw' },
     config: { dns: knot.server, queue: { retryBaseSeconds: 0.3, retryMaxSeconds: 0.5 } },
   });
@@ -51,5 +52,8 @@ test('Postfix receives our mail over STARTTLS; a user it does not know comes bac
     if (!bounce) await new Promise((r) => setTimeout(r, 50));
   }
   assert.ok(bounce, 'bounce in the INBOX');
+  // And as the user's mail client sees it.
+  bounce = (await readOverImap(server.ports.imap!, 'alice@example.test', 'alice-pw')).find((m) => /multipart\/report/.test(m));
+  assert.ok(bounce, 'bounce read over IMAP');
   assert.match(bounce!, /Final-Recipient: rfc822; ghost@pf\.test\r\nAction: failed\r\nStatus: 5\.1\.1\r\nRemote-MTA: dns; mx\.pf\.test\r\nDiagnostic-Code: smtp; 550 5\.1\.1 <ghost@pf\.test>: Recipient address rejected:/);
 });
