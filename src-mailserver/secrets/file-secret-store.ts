@@ -25,17 +25,17 @@ export class FileSecretStore implements SecretStore {
     return Object.hasOwn(all, key) ? all[key]! : null;
   }
 
-  set(key: string, value: string): Promise<void> {
+  async set(key: string, value: string): Promise<void> {
     checkSecretKey(key);
     if (typeof value !== 'string') throw new Error('a secret is a string');
-    return this.change((all) => {
+    await this.change((all) => {
       all[key] = value;
     });
   }
 
-  delete(key: string): Promise<void> {
+  async delete(key: string): Promise<void> {
     checkSecretKey(key);
-    return this.change((all) => {
+    await this.change((all) => {
       delete all[key];
     });
   }

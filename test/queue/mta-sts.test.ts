@@ -163,3 +163,14 @@ test('a cached enforce policy still applies when the TXT record and the policy h
   assert.equal(r.status, 'queued', 'not sent to an MX with a bad certificate');
   assert.equal(sink.messages.length, 0);
 });
+
+test('policy mx patterns: exact names, and "*." matching exactly one label (RFC 8461 §4.1)', async () => {
+  const { mxAllowed } = await import('../../src-mailserver/queue/mta-sts.js');
+  const policy = { id: '1', mode: 'enforce' as const, mx: ['mx1.example.test', '*.mail.example.test'], maxAge: 1, expiresAt: 0 };
+  assert.equal(mxAllowed(policy, 'mx1.example.test'), true);
+  assert.equal(mxAllowed(policy, 'MX1.example.test.'), true);
+  assert.equal(mxAllowed(policy, 'a.mail.example.test'), true);
+  assert.equal(mxAllowed(policy, 'a.b.mail.example.test'), false);
+  assert.equal(mxAllowed(policy, 'mail.example.test'), false);
+  assert.equal(mxAllowed(policy, 'mx2.example.test'), false);
+});
