@@ -205,6 +205,11 @@ export class RemoteDelivery {
   /** One transaction on an open session; throws an SmtpFailure if the connection breaks. */
   private async transact(job: DeliveryJob, session: SmtpClientSession, host: string): Promise<RecipientOutcome[]> {
     const byAddress = new Map(job.recipients.map((r) => [r.address, r]));
+    const nonAscii = (a: string) => /[^\x00-\x7f]/.test(a);
+    if ((nonAscii(job.message.sender) || job.recipients.some((r) => nonAscii(r.address))) && !session.extensions.includes('SMTPUTF8')) {
+      // RFC 6531 §3.2: an internationalised address cannot go to a server without SMTPUTF8.
+      return outcomesFor(job, 'failed', `${host} does not support SMTPUTF8, needed for an internationalised address`, '5.6.7', host);
+    }
     const stream = this.messageStream(job);
     const result = await session.send(
       {

@@ -205,9 +205,9 @@ export class SmtpClientSession {
     return { version: socket.getProtocol() ?? 'TLS', cipher: socket.getCipher()?.name ?? '', authorized: socket.authorized === true };
   }
 
-  /** The server's EHLO keywords (after STARTTLS, the second EHLO). */
+  /** The server's EHLO keywords (after STARTTLS, the second EHLO), upper case. */
   get extensions(): string[] {
-    return (this.conn as unknown as ConnectionInternals)._ehloLines ?? [];
+    return ((this.conn as unknown as ConnectionInternals)._ehloLines ?? []).map((l) => l.split(/\s+/)[0]!.toUpperCase());
   }
 
   /**
@@ -238,6 +238,13 @@ export class SmtpClientSession {
     } catch (err) {
       message.destroy();
       const e = err as NodemailerError;
+      const limit = /Message size larger than allowed (\d+)/.exec(e.message ?? '');
+      if (!this.broken && e.code === 'EMESSAGE' && limit) {
+        // nodemailer refuses before MAIL FROM when the server's SIZE is smaller: a permanent
+        // failure (RFC 1870 §6), and the connection is untouched.
+        const reply = `552 5.3.4 Message too big for this server (its limit: ${limit[1]} bytes)`;
+        return { ok: false, failure: { reply, code: 552, stage: 'MAIL FROM', network: false, tlsFailed: false }, recipients: [] };
+      }
       if (this.broken || e.responseCode === undefined) {
         this.broken = true;
         throw failureFrom(err, 'DATA');

@@ -251,3 +251,21 @@ test('a peer that stops answering after DATA is cut off by the command timeout a
   hang = false;
   await sink.waitForMessages(1);
 });
+
+test('a message bigger than the peer\'s SIZE, or an internationalised address it cannot take, bounces (5.3.4, 5.6.7)', async (t) => {
+  const sink = await startSmtpSink(t, { address: '127.0.5.46', size: 2000, noSmtpUtf8: true });
+  const { server, send } = await setup(t, zone('small.test', '@ MX 10 mx.small.test.\nmx A 127.0.5.46\n'));
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: server.ports.submission, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: 'alice@example.test', pass: 'alice-pw' } });
+  t.after(() => transport.close());
+  await transport.sendMail({ from: 'alice@example.test', to: 'bob@small.test', subject: 'big', text: 'x'.repeat(5000) });
+  await send(['jörg@small.test'], 'utf8');
+  const found = await until('two reports', async () => {
+    const r = await reports(server);
+    return r && r.length === 2 ? r : null;
+  });
+  const text = Buffer.from(found.join('\n'), 'latin1').toString('utf8');
+  assert.match(text, /Final-Recipient: rfc822; bob@small\.test\r\nAction: failed\r\nStatus: 5\.3\.4\r\n/);
+  assert.match(text, /its limit: 2000 bytes/);
+  assert.match(text, /Final-Recipient: utf-8; jörg@small\.test\r\nAction: failed\r\nStatus: 5\.6\.7\r\n/);
+  assert.equal(sink.messages.length, 0);
+});

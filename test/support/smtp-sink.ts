@@ -25,6 +25,10 @@ export interface SinkOptions {
   /** More TLS settings for the listener (minVersion, maxVersion ...). */
   tlsOptions?: { minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3' };
   secure?: boolean;
+  /** Advertised SIZE limit (default 100 MB). */
+  size?: number;
+  /** Do not offer SMTPUTF8. */
+  noSmtpUtf8?: boolean;
   /** Require AUTH PLAIN/LOGIN with these credentials. */
   auth?: { user: string; pass: string };
   onRcpt?: (address: string, session: SMTPServerSession) => SinkReply;
@@ -76,7 +80,8 @@ export async function startSmtpSink(t: TestContext | null, options: SinkOptions)
     authMethods: ['PLAIN', 'LOGIN'],
     allowInsecureAuth: false,
     logger: false,
-    size: 100 * 1024 * 1024,
+    size: options.size ?? 100 * 1024 * 1024,
+    hideSMTPUTF8: options.noSmtpUtf8 ?? false,
     onConnect(_session, cb) {
       sink.connections++;
       cb();
