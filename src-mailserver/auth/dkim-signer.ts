@@ -2,9 +2,24 @@
 // active key of the signing domain signs (RSA and Ed25519, so receivers that know only RSA still
 // verify), relaxed/relaxed canonicalisation, mailauth's default header list. Signing is streamed:
 // the caller writes the message as it arrives and gets the DKIM-Signature fields at the end.
+// Keys are parsed once and kept as KeyObjects (an RSA parse costs milliseconds); mailauth takes
+// them thanks to patches/mailauth (without the patch, the PEM text is passed as before).
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
 import { dkimSign } from 'mailauth';
-import type { DkimKeyStore } from './dkim-keys.js';
+import type { DkimKey, DkimKeyStore } from './dkim-keys.js';
+
+/** Whether this mailauth accepts a KeyObject (patches/mailauth+*.patch applied). */
+const keyObjectsAccepted = ((): boolean => {
+  try {
+    const tools = createRequire(import.meta.url)('mailauth/lib/tools.js') as { getPrivateKey(k: unknown): unknown };
+    const probe = generateKeyPairSync('ed25519').privateKey;
+    return tools.getPrivateKey(probe) === probe;
+  } catch {
+    return false;
+  }
+})();
 
 export interface DkimSigning {
   /** Feed the message (header and body) in order. */
@@ -16,7 +31,16 @@ export interface DkimSigning {
 }
 
 export class DkimSigner {
+  private readonly parsed = new Map<number, { pem: string; key: KeyObject }>();
+
   constructor(private readonly keys: DkimKeyStore) {}
+
+  private privateKey(k: DkimKey): KeyObject | string {
+    if (!keyObjectsAccepted) return k.privateKey;
+    let entry = this.parsed.get(k.id);
+    if (!entry || entry.pem !== k.privateKey) this.parsed.set(k.id, (entry = { pem: k.privateKey, key: createPrivateKey(k.privateKey) }));
+    return entry.key;
+  }
 
   /**
    * The domain whose keys sign mail from `fromDomain`: that domain if it has active keys, else
@@ -39,12 +63,12 @@ export class DkimSigner {
     const result = dkimSign(input, {
       signingDomain: domain,
       selector: active[0]!.selector,
-      privateKey: active[0]!.privateKey,
+      privateKey: this.privateKey(active[0]!) as string,
       canonicalization: 'relaxed/relaxed',
       signatureData: active.map((k) => ({
         signingDomain: domain,
         selector: k.selector,
-        privateKey: k.privateKey,
+        privateKey: this.privateKey(k) as string,
         algorithm: k.algorithm,
         canonicalization: 'relaxed/relaxed',
       })),
