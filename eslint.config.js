@@ -41,7 +41,7 @@ export default tseslint.config(
     },
   })),
   {
-    files: ['src-mailserver/{store,queue,directory,auth,dns,tls,mail,common,log,config,spam,abuse}/**/*.ts'],
+    files: ['src-mailserver/{store,queue,directory,auth,dns,tls,mail,common,log,config,spam,abuse,secrets}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
