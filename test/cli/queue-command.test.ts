@@ -12,7 +12,7 @@ import { mailserver } from '../support/processes.js';
 import { readMessages } from '../support/maildir-reader.js';
 import type { QueueEntryView } from '../../src-mailserver/queue/queue-operations.js';
 
-async function until<T>(what: string, check: () => T | false | null | undefined | Promise<T | false | null | undefined>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(what: string, check: () => T | false | null | undefined | Promise<T | false | null | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -50,7 +50,7 @@ async function setup(t: TestContext, zones: Record<string, string>, config: Conf
   return { server, send };
 }
 
-async function until<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+async function until<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -70,10 +70,11 @@ const inbox = (s: TestServer) => readMessages(join(s.dataDir, 'mail/example.test
 const queueEmpty = (s: TestServer) => s.service.queue.store.messageIds().length === 0;
 
 test('a peer answering 451 and then 250: deferred with the reply recorded, then delivered by the retry', async (t) => {
+  let greylisting = true;
   let refusals = 0;
   const sink = await startSmtpSink(t, {
     address: '127.0.5.31',
-    onRcpt: () => (refusals++ < 2 ? { code: 451, text: '4.7.1 Greylisted, try again later' } : null),
+    onRcpt: () => (greylisting ? (refusals++, { code: 451, text: '4.7.1 Greylisted, try again later' }) : null),
   });
   const { server, send } = await setup(t, zone('grey.test', '@ MX 10 mx.grey.test.\nmx A 127.0.5.31\n'));
   const seen: string[] = [];
@@ -85,10 +86,11 @@ test('a peer answering 451 and then 250: deferred with the reply recorded, then 
   assert.match(entry.recipients[0]!.lastReply!, /^451 4\.7\.1 Greylisted/);
   assert.equal(entry.recipients[0]!.remoteMta, 'mx.grey.test');
   assert.ok(entry.recipients[0]!.nextAttemptAt! > entry.recipients[0]!.lastAttemptAt!);
+  greylisting = false;
   const [msg] = await sink.waitForMessages(1);
   assert.deepEqual(msg!.to, ['bob@grey.test']);
   await until('the queue to empty', () => queueEmpty(server));
-  assert.equal(refusals, 3);
+  assert.ok(refusals >= 1);
   assert.ok(seen.includes('added') && seen.includes('updated') && seen.includes('removed'));
   assert.equal((await inbox(server)).length, 0, 'no report for a delivered message');
 });
@@ -119,19 +121,20 @@ test('a peer answering 550: the bounce (RFC 3464, original headers) lands in the
 test('a peer that is down: deferred with the connection error, then bounced when the (shortened) lifetime ends', async (t) => {
   const { server, send } = await setup(t, zone('down.test', '@ MX 10 mx.down.test.\nmx A 127.0.5.33\n'), { queue: { lifetimeSeconds: 2, delayNoticeSeconds: 0 } });
   await send(['bob@down.test'], 'nobody home');
-  const entry = await until('a deferral', () => server.service.queue.operations.list().find((e) => e.recipients[0]!.attempts >= 1));
-  assert.match(entry.recipients[0]!.lastReply!, /connect to mx\.down\.test\[127\.0\.5\.33\]: .*ECONNREFUSED/);
-  assert.equal(entry.recipients[0]!.statusCode, '4.4.1');
-  const [bounce] = await until('the expiry bounce', () => reports(server), 15_000);
+  // While it lasts: queued, with the connection error as the last reply (the bounce below says
+  // the same, so this holds even if a slow machine reaches the expiry before we look).
+  const seen = server.service.queue.operations.list()[0]?.recipients[0];
+  if (seen && seen.attempts >= 1) assert.match(seen.lastReply!, /ECONNREFUSED/);
+  const [bounce] = await until('the expiry bounce', () => reports(server), 60_000);
   assert.match(bounce!, /Action: failed\r\nStatus: 4\.4\.1\r\n/);
-  assert.match(bounce!, /delivery time expired; last error: connect to mx\.down\.test/);
+  assert.match(bounce!, /delivery time expired; last error: connect to mx\.down\.test\[127\.0\.5\.33\]: .*ECONNREFUSED/);
   await until('the queue to empty', () => queueEmpty(server));
 });
 
 test('a delay notice goes to the sender once, while delivery goes on', async (t) => {
   const { server, send } = await setup(t, zone('slow.test', '@ MX 10 mx.slow.test.\nmx A 127.0.5.34\n'), { queue: { lifetimeSeconds: 60, delayNoticeSeconds: 1 } });
   await send(['bob@slow.test'], 'taking a while');
-  const [notice] = await until('the delay notice', () => reports(server), 15_000);
+  const [notice] = await until('the delay notice', () => reports(server), 60_000);
   assert.match(notice!, /^Subject: Delayed Mail \(still being retried\)\r$/m);
   assert.match(notice!, /Action: delayed\r\nStatus: 4\.4\.1\r\n/);
   assert.match(notice!, /Will-Retry-Until: /);
@@ -151,8 +154,8 @@ test('a Null MX domain (RFC 7505) is bounced at once, without a connection', asy
 test('one message to three domains: two delivered, the third deferred and retried alone', async (t) => {
   const a = await startSmtpSink(t, { address: '127.0.5.35' });
   const b = await startSmtpSink(t, { address: '127.0.5.36' });
-  let cRefusals = 0;
-  const c = await startSmtpSink(t, { address: '127.0.5.37', onRcpt: () => (cRefusals++ < 1 ? { code: 452, text: '4.2.2 Over quota, try later' } : null) });
+  let cFull = true;
+  const c = await startSmtpSink(t, { address: '127.0.5.37', onRcpt: () => (cFull ? { code: 452, text: '4.2.2 Over quota, try later' } : null) });
   const zones = {
     ...zone('a.test', '@ MX 10 mx.a.test.\nmx A 127.0.5.35\n'),
     ...zone('b.test', '@ MX 10 mx.b.test.\nmx A 127.0.5.36\n'),
@@ -164,9 +167,10 @@ test('one message to three domains: two delivered, the third deferred and retrie
   await b.waitForMessages(1);
   const entry = await until('the split result', () => {
     const e = server.service.queue.operations.list()[0];
-    return e && e.recipients.filter((r) => r.status === 'sent').length === 2 && e.recipients.find((r) => r.address === 'z@c.test' && r.attempts === 1) ? e : null;
+    return e && e.recipients.filter((r) => r.status === 'sent').length === 2 && e.recipients.find((r) => r.address === 'z@c.test' && r.attempts >= 1) ? e : null;
   });
   assert.equal(entry.recipients.find((r) => r.address === 'z@c.test')!.status, 'queued');
+  cFull = false;
   await c.waitForMessages(1);
   await until('the queue to empty', () => queueEmpty(server));
   assert.equal(a.messages.length + b.messages.length, 2, 'the delivered domains were not tried again');
@@ -221,7 +225,7 @@ test('a peer that accepts the connection but never greets is given up after the 
   });
   const { server, send } = await setup(t, zone('mute.test', '@ MX 10 mx.mute.test.\nmx A 127.0.5.43\n'), { outbound: { greetingTimeoutSeconds: 0.5 } });
   await send(['bob@mute.test']);
-  const entry = await until('a deferral', () => server.service.queue.operations.list().find((e) => e.recipients[0]!.attempts >= 1), 10_000);
+  const entry = await until('a deferral', () => server.service.queue.operations.list().find((e) => e.recipients[0]!.attempts >= 1), 60_000);
   assert.match(entry.recipients[0]!.lastReply!, /timed out|Greeting never received/i);
   assert.equal(entry.recipients[0]!.status, 'queued');
 });
@@ -245,7 +249,7 @@ test('a peer that stops answering after DATA is cut off by the command timeout a
   });
   const { server, send } = await setup(t, zone('stuck.test', '@ MX 10 mx.stuck.test.\nmx A 127.0.5.45\n'), { outbound: { commandTimeoutSeconds: 1 } });
   await send(['bob@stuck.test']);
-  const entry = await until('a deferral', () => server.service.queue.operations.list().find((e) => e.recipients[0]!.attempts >= 1), 10_000);
+  const entry = await until('a deferral', () => server.service.queue.operations.list().find((e) => e.recipients[0]!.attempts >= 1), 60_000);
   assert.match(entry.recipients[0]!.lastReply!, /lost connection with mx\.stuck\.test while sending .*timed out/i);
   assert.equal(entry.recipients[0]!.statusCode, '4.4.2');
   hang = false;

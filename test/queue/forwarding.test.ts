@@ -39,7 +39,7 @@ test('a forwarding alias delivers the local copy at once and the remote copy thr
   assert.match(text, /hello team/);
   assert.equal(delivered!.helo, 'mail.example.test');
   // Finished messages leave the queue.
-  for (let i = 0; i < 100 && server.service.queue.store.messageIds().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 3000 && server.service.queue.store.messageIds().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(server.service.queue.store.messageIds(), []);
 });
 
@@ -52,7 +52,7 @@ test('a forwarded message from the null sender that fails is dropped, never boun
   t.after(() => transport.close());
   const info = await transport.sendMail({ envelope: { from: '', to: ['list@example.test'] }, from: 'MAILER-DAEMON@elsewhere.test', to: 'list@example.test', subject: 'a bounce', text: 'report' });
   assert.match(info.response, /^250 /);
-  for (let i = 0; i < 200 && server.service.queue.store.messageIds().length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 2400 && server.service.queue.store.messageIds().length > 0; i++) await new Promise((r) => setTimeout(r, 25));
   assert.deepEqual(server.service.queue.store.messageIds(), [], 'finished and removed');
   assert.equal(sink.messages.length, 0);
   const alice = await readMessages(join(server.dataDir, 'mail/example.test/alice'));

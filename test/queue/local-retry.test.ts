@@ -9,7 +9,7 @@ import nodemailer from 'nodemailer';
 import { startTestServer } from '../support/test-server.js';
 import { readMessages } from '../support/maildir-reader.js';
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

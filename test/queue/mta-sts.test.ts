@@ -71,7 +71,7 @@ async function setup(t: TestContext, knot: KnotServer): Promise<{ server: TestSe
 }
 
 async function firstAttempt(server: TestServer): Promise<{ status: string; lastReply: string | null; statusCode: string | null }> {
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 2400; i++) {
     const r = server.service.queue.operations.list()[0]?.recipients[0];
     if (r && (r.attempts >= 1 || r.status !== 'queued')) return r;
     await new Promise((res) => setTimeout(res, 25));

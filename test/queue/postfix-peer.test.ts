@@ -47,7 +47,7 @@ test('Postfix receives our mail over STARTTLS; a user it does not know comes bac
 
   const inbox = join(server.dataDir, 'mail/example.test/alice');
   let bounce: string | undefined;
-  for (let i = 0; i < 400 && !bounce; i++) {
+  for (let i = 0; i < 1200 && !bounce; i++) {
     bounce = (await readMessages(inbox)).find((m) => /multipart\/report/.test(m));
     if (!bounce) await new Promise((r) => setTimeout(r, 50));
   }

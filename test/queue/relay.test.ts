@@ -85,7 +85,7 @@ test('a refused login at the relay defers (4.7.0) instead of bouncing', async (t
   );
   await send(['bob@far.test']);
   let r;
-  for (let i = 0; i < 400 && !(r = server.service.queue.operations.list()[0]?.recipients.find((x) => x.attempts > 0)); i++) await new Promise((res) => setTimeout(res, 25));
+  for (let i = 0; i < 2400 && !(r = server.service.queue.operations.list()[0]?.recipients.find((x) => x.attempts > 0)); i++) await new Promise((res) => setTimeout(res, 25));
   assert.ok(r);
   assert.equal(r.status, 'queued');
   assert.equal(r.statusCode, '4.7.0');

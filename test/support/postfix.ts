@@ -116,7 +116,7 @@ export async function startPostfix(t: TestContext, options: PostfixOptions): Pro
     address: options.address,
     hostname: options.hostname,
     messages: () => readMessages(join(mail, 'box')),
-    async waitForMessages(n, timeoutMs = 20_000) {
+    async waitForMessages(n, timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const got = await peer.messages();

@@ -59,7 +59,7 @@ export async function startSmtpSink(t: TestContext | null, options: SinkOptions)
     messages: [],
     connections: 0,
     authFailures: 0,
-    async waitForMessages(n, timeoutMs = 20_000) {
+    async waitForMessages(n, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (sink.messages.length < n) {
         if (Date.now() > deadline) throw new Error(`sink ${options.address}: ${sink.messages.length} of ${n} messages after ${timeoutMs} ms`);
