@@ -1,7 +1,7 @@
 // DKIM signatures checked by an independent verifier (Debian's python3-dkim) that looks the keys
 // up in a real DNS server (knot): submitted mail (RSA and Ed25519), a tampered copy (fails), a
 // bounce to a remote sender, and a key rotation through the CLI that publishes the new selectors
-// before it switches to them. Addresses: 127.0.5.70-79.
+// before it switches to them. DNS on 127.0.5.70; peers anywhere in 127.0.5.0/24.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -11,10 +11,12 @@ import { startKnot, zoneHeader, type KnotServer } from '../support/knot.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { mailserver, run, ROOT } from '../support/processes.js';
+import { peerAddress } from '../support/peer-address.js';
 import { DkimKeyStore, dkimRecordName, dkimRecordValue, type DkimKey } from '../../src-mailserver/auth/dkim-keys.js';
 
 const DNS = '127.0.5.70';
-const MX = '127.0.5.71';
+let MX = '';
+let GONE = '';
 
 /** TXT record data in zone-file syntax, split into strings of at most 255 octets. */
 function txtData(value: string): string {
@@ -27,7 +29,7 @@ function zones(keys: DkimKey[]): Record<string, string> {
   return {
     'example.test': zoneHeader('example.test', DNS) + keys.map((k) => `${dkimRecordName(k)}. TXT ${txtData(dkimRecordValue(k))}`).join('\n') + '\n',
     'remote.test': zoneHeader('remote.test', DNS) + `@ MX 10 mx.remote.test.\nmx A ${MX}\n`,
-    'gone.test': zoneHeader('gone.test', DNS) + '@ MX 10 mx.gone.test.\nmx A 127.0.5.72\n',
+    'gone.test': zoneHeader('gone.test', DNS) + `@ MX 10 mx.gone.test.\nmx A ${GONE}\n`,
   };
 }
 
@@ -45,6 +47,8 @@ async function verify(knot: KnotServer, message: Buffer): Promise<Verdict[]> {
 }
 
 async function setup(t: TestContext): Promise<{ server: TestServer; knot: KnotServer; sink: SmtpSink; send: (subject: string, from?: string) => Promise<void> }> {
+  MX = await peerAddress();
+  GONE = await peerAddress();
   const sink = await startSmtpSink(t, { address: MX });
   const knot = await startKnot(t, DNS, zones([]));
   const server = await startTestServer(t, {
@@ -85,7 +89,7 @@ test('python3-dkim verifies both signatures (RSA and Ed25519) of submitted mail;
 test('a bounce to a remote sender is signed for the host name\'s domain and verifies', async (t) => {
   const { server, knot, sink } = await setup(t);
   // A forwarding alias whose target refuses: the report goes back to the remote sender.
-  const refusing = await startSmtpSink(t, { address: '127.0.5.72', onRcpt: () => ({ code: 550, text: '5.1.1 No such user' }) });
+  const refusing = await startSmtpSink(t, { address: GONE, onRcpt: () => ({ code: 550, text: '5.1.1 No such user' }) });
   server.service.directory.aliases.add('fwd@example.test', ['someone@gone.test']);
   const spoolPath = join(server.dataDir, 'probe.eml');
   await writeFile(spoolPath, 'Return-Path: <carol@remote.test>\r\nFrom: carol@remote.test\r\nTo: fwd@example.test\r\nSubject: please forward\r\nMessage-ID: <fw1@remote.test>\r\n\r\nhello\r\n');

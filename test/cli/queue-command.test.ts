@@ -1,6 +1,6 @@
 // `mailserver queue ...` against a running server's data directory: list (per-recipient status,
 // attempts, next attempt, last reply), show, hold (no more attempts), release, retry, bounce (the
-// running server sends the report), delete; bad ids and usage. Addresses: 127.0.5.100-109.
+// running server sends the report), delete; bad ids and usage. DNS on 127.0.5.100-109; peers anywhere in 127.0.5.0/24.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { startSmtpSink } from '../support/smtp-sink.js';
 import { startTestServer } from '../support/test-server.js';
 import { mailserver } from '../support/processes.js';
 import { readMessages } from '../support/maildir-reader.js';
+import { peerAddress } from '../support/peer-address.js';
 import type { QueueEntryView } from '../../src-mailserver/queue/queue-operations.js';
 
 async function until<T>(what: string, check: () => T | false | null | undefined | Promise<T | false | null | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -23,7 +24,8 @@ async function until<T>(what: string, check: () => T | false | null | undefined 
 }
 
 test('queue list/show/hold/release/retry/bounce/delete through the CLI while the server runs', async (t) => {
-  const knot = await startKnot(t, '127.0.5.100', { 'later.test': zoneHeader('later.test', '127.0.5.100') + '@ MX 10 mx.later.test.\nmx A 127.0.5.101\n' });
+  const mx = await peerAddress();
+  const knot = await startKnot(t, '127.0.5.100', { 'later.test': zoneHeader('later.test', '127.0.5.100') + `@ MX 10 mx.later.test.\nmx A ${mx}\n` });
   const server = await startTestServer(t, {
     listeners: ['submission'],
     accounts: { 'alice@example.test': 'alice-pw' },
@@ -38,7 +40,7 @@ test('queue list/show/hold/release/retry/bounce/delete through the CLI while the
   const listed = await mailserver(['queue', 'list', ...data]);
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /^q\S+ {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}\d+ B {2}<alice@example\.test> {2}"first"$/m);
-  assert.match(listed.stdout, /^ {4}bob@later\.test {2}queued {2}attempts 1 {2}next \d{4}-.*connect to mx\.later\.test\[127\.0\.5\.101\]/m);
+  assert.match(listed.stdout, /^ {4}bob@later\.test {2}queued {2}attempts 1 {2}next \d{4}-.*connect to mx\.later\.test\[127\.0\.5\.\d+\]/m);
   assert.match(listed.stdout, /3 message\(s\), 3 recipient\(s\) waiting/);
   const json = JSON.parse((await mailserver(['queue', 'list', '--json', ...data])).stdout) as QueueEntryView[];
   const [first, second, third] = json;
@@ -52,7 +54,7 @@ test('queue list/show/hold/release/retry/bounce/delete through the CLI while the
   // Hold the first: it is skipped even when due. Delete the second. Then the peer comes up.
   assert.match((await mailserver(['queue', 'hold', first!.id, ...data])).stdout, /held/);
   assert.match((await mailserver(['queue', 'delete', second!.id, ...data])).stdout, /deleted/);
-  const sink = await startSmtpSink(t, { address: '127.0.5.101' });
+  const sink = await startSmtpSink(t, { address: mx });
   assert.equal((await mailserver(['queue', 'retry', '--all', ...data])).code, 0);
   await sink.waitForMessages(1);
   await new Promise((r) => setTimeout(r, 1500));
@@ -76,7 +78,8 @@ test('queue list/show/hold/release/retry/bounce/delete through the CLI while the
 });
 
 test('release makes a held message due at once; the API emits change events for live views', async (t) => {
-  const knot = await startKnot(t, '127.0.5.102', { 'soon.test': zoneHeader('soon.test', '127.0.5.102') + '@ MX 10 mx.soon.test.\nmx A 127.0.5.103\n' });
+  const mx = await peerAddress();
+  const knot = await startKnot(t, '127.0.5.102', { 'soon.test': zoneHeader('soon.test', '127.0.5.102') + `@ MX 10 mx.soon.test.\nmx A ${mx}\n` });
   const server = await startTestServer(t, {
     listeners: ['submission'],
     accounts: { 'alice@example.test': 'alice-pw' },
@@ -91,7 +94,7 @@ test('release makes a held message due at once; the API emits change events for 
   const [entry] = await until('a deferral', () => (ops.list()[0]?.recipients[0]?.attempts ? ops.list() : null));
   ops.hold(entry!.id);
   assert.equal(ops.list()[0]!.held, true);
-  const sink = await startSmtpSink(t, { address: '127.0.5.103' });
+  const sink = await startSmtpSink(t, { address: mx });
   ops.release(entry!.id);
   await sink.waitForMessages(1);
   await until('removal', () => changes.includes('removed'));

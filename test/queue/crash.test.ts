@@ -1,6 +1,6 @@
 // kill -9 of the real `mailserver serve` process: mail acknowledged with a 250 is never lost, and a
 // recipient whose delivery was recorded is never delivered again; a queue row lost as by a power
-// cut comes back from its envelope file. Peers: knot, smtp-server sinks. Addresses: 127.0.5.80-89.
+// cut comes back from its envelope file. Peers: knot (127.0.5.80), smtp-server sinks (anywhere in 127.0.5.0/24).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -11,12 +11,13 @@ import { startKnot, zoneHeader, type KnotServer } from '../support/knot.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { mailserver, serveArgs, spawnServer, type ServerProcess } from '../support/processes.js';
+import { peerAddress } from '../support/peer-address.js';
 
 const DNS = '127.0.5.80';
-const FAST = '127.0.5.81';
-const SLOW = '127.0.5.82';
 
-async function prepare(t: TestContext): Promise<{ dataDir: string; knot: KnotServer }> {
+async function prepare(t: TestContext): Promise<{ dataDir: string; knot: KnotServer; FAST: string; SLOW: string }> {
+  const FAST = await peerAddress();
+  const SLOW = await peerAddress();
   const temp = await makeTempDir();
   t.after(() => temp.remove());
   const knot = await startKnot(t, DNS, {
@@ -27,7 +28,7 @@ async function prepare(t: TestContext): Promise<{ dataDir: string; knot: KnotSer
   const added = await mailserver(['account', 'add', 'alice@example.test', '--password-stdin', '--data', temp.path], { input: 'alice-pw\n' });
   assert.equal(added.code, 0, added.stderr);
   await writeFile(join(temp.path, 'config.json'), JSON.stringify({ queue: { retryBaseSeconds: 0.3, retryMaxSeconds: 0.5 } }));
-  return { dataDir: temp.path, knot };
+  return { dataDir: temp.path, knot, FAST, SLOW };
 }
 
 function start(t: TestContext, dataDir: string, knot: KnotServer): Promise<ServerProcess> {
@@ -63,7 +64,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
 }
 
 test('kill -9 mid-delivery: the recipient already delivered is not delivered again; the other one is after the restart', async (t) => {
-  const { dataDir, knot } = await prepare(t);
+  const { dataDir, knot, FAST, SLOW } = await prepare(t);
   const fast = await startSmtpSink(t, { address: FAST });
   let dataStarted = false;
   const hung = await startSmtpSink(t, {
@@ -93,7 +94,7 @@ test('kill -9 mid-delivery: the recipient already delivered is not delivered aga
 });
 
 test('kill -9 right after the 250 (submission and port 25 forwarding): nothing is lost', async (t) => {
-  const { dataDir, knot } = await prepare(t);
+  const { dataDir, knot, SLOW } = await prepare(t);
   const first = await start(t, dataDir, knot);
   // Forwarding alias for the port-25 path.
   assert.equal((await mailserver(['alias', 'add', 'fwd@example.test', 'z@slow.test', '--data', dataDir])).code, 0);
@@ -112,7 +113,7 @@ test('kill -9 right after the 250 (submission and port 25 forwarding): nothing i
 });
 
 test('a queue row lost as by a power cut is rebuilt from its envelope file', async (t) => {
-  const { dataDir, knot } = await prepare(t);
+  const { dataDir, knot, SLOW } = await prepare(t);
   const first = await start(t, dataDir, knot);
   assert.match(await submit(first.ports.submission!, ['y@slow.test'], 'power cut'), /^250 /);
   await first.kill('SIGKILL');

@@ -2,7 +2,7 @@
 // 4xx then 2xx (the retry delivers), one answering 5xx (the bounce lands in the sender's INBOX),
 // one that is down (deferred, then expiry), a Null MX domain, per-recipient results across three
 // domains, the A fallback without MX, connection reuse, opportunistic STARTTLS and the greeting
-// timeout. Mail is submitted by nodemailer on 587. Addresses: 127.0.5.30-49.
+// timeout. Mail is submitted by nodemailer on 587. DNS on 127.0.5.30; peers anywhere in 127.0.5.0/24.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
@@ -14,9 +14,16 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 import { readMessages } from '../support/maildir-reader.js';
 import { readOverImap } from '../support/imap-reader.js';
 import { makeTestCa } from '../support/test-ca.js';
+import { peerAddress } from '../support/peer-address.js';
 import type { ConfigInput } from '../../src-mailserver/config/config.js';
 
 const DNS = '127.0.5.30';
+/** Peer addresses, picked free at random in 127.0.5.0/24 (see peer-address.ts), by the number the tests use. */
+const P: Record<number, string> = {};
+/** Pick fresh addresses for these numbers, right before the test binds them. */
+async function peers(...numbers: number[]): Promise<void> {
+  for (const n of numbers) P[n] = await peerAddress();
+}
 
 function zone(name: string, records: string): Record<string, string> {
   return { [name]: zoneHeader(name, DNS) + records };
@@ -70,13 +77,14 @@ const inbox = (s: TestServer) => readMessages(join(s.dataDir, 'mail/example.test
 const queueEmpty = (s: TestServer) => s.service.queue.store.messageIds().length === 0;
 
 test('a peer answering 451 and then 250: deferred with the reply recorded, then delivered by the retry', async (t) => {
+  await peers(31);
   let greylisting = true;
   let refusals = 0;
   const sink = await startSmtpSink(t, {
-    address: '127.0.5.31',
+    address: `${P[31]}`,
     onRcpt: () => (greylisting ? (refusals++, { code: 451, text: '4.7.1 Greylisted, try again later' }) : null),
   });
-  const { server, send } = await setup(t, zone('grey.test', '@ MX 10 mx.grey.test.\nmx A 127.0.5.31\n'));
+  const { server, send } = await setup(t, zone('grey.test', `@ MX 10 mx.grey.test.\nmx A ${P[31]}\n`));
   const seen: string[] = [];
   const off = server.service.queue.onChange((c) => seen.push(c.type));
   t.after(off);
@@ -96,8 +104,9 @@ test('a peer answering 451 and then 250: deferred with the reply recorded, then 
 });
 
 test('a peer answering 550: the bounce (RFC 3464, original headers) lands in the sender\'s INBOX at once, read over IMAP', async (t) => {
-  const sink = await startSmtpSink(t, { address: '127.0.5.32', onRcpt: (a) => (a.startsWith('nobody') ? { code: 550, text: '5.1.1 User unknown' } : null) });
-  const { server, send } = await setup(t, zone('strict.test', '@ MX 10 mx.strict.test.\nmx A 127.0.5.32\n'));
+  await peers(32);
+  const sink = await startSmtpSink(t, { address: `${P[32]}`, onRcpt: (a) => (a.startsWith('nobody') ? { code: 550, text: '5.1.1 User unknown' } : null) });
+  const { server, send } = await setup(t, zone('strict.test', `@ MX 10 mx.strict.test.\nmx A ${P[32]}\n`));
   const messageId = await send(['nobody@strict.test', 'real@strict.test'], 'will bounce');
   await until('the bounce', () => reports(server));
   const [bounce] = (await readOverImap(server.ports.imap!, 'alice@example.test', 'alice-pw')).filter((m) => /multipart\/report/.test(m));
@@ -119,7 +128,8 @@ test('a peer answering 550: the bounce (RFC 3464, original headers) lands in the
 });
 
 test('a peer that is down: deferred with the connection error, then bounced when the (shortened) lifetime ends', async (t) => {
-  const { server, send } = await setup(t, zone('down.test', '@ MX 10 mx.down.test.\nmx A 127.0.5.33\n'), { queue: { lifetimeSeconds: 2, delayNoticeSeconds: 0 } });
+  await peers(33);
+  const { server, send } = await setup(t, zone('down.test', `@ MX 10 mx.down.test.\nmx A ${P[33]}\n`), { queue: { lifetimeSeconds: 2, delayNoticeSeconds: 0 } });
   await send(['bob@down.test'], 'nobody home');
   // While it lasts: queued, with the connection error as the last reply (the bounce below says
   // the same, so this holds even if a slow machine reaches the expiry before we look).
@@ -127,12 +137,13 @@ test('a peer that is down: deferred with the connection error, then bounced when
   if (seen && seen.attempts >= 1) assert.match(seen.lastReply!, /ECONNREFUSED/);
   const [bounce] = await until('the expiry bounce', () => reports(server), 60_000);
   assert.match(bounce!, /Action: failed\r\nStatus: 4\.4\.1\r\n/);
-  assert.match(bounce!, /delivery time expired; last error: connect to mx\.down\.test\[127\.0\.5\.33\]: .*ECONNREFUSED/);
+  assert.match(bounce!, /delivery time expired; last error: connect to mx\.down\.test\[127\.0\.5\.\d+\]: .*ECONNREFUSED/);
   await until('the queue to empty', () => queueEmpty(server));
 });
 
 test('a delay notice goes to the sender once, while delivery goes on', async (t) => {
-  const { server, send } = await setup(t, zone('slow.test', '@ MX 10 mx.slow.test.\nmx A 127.0.5.34\n'), { queue: { lifetimeSeconds: 60, delayNoticeSeconds: 1 } });
+  await peers(34);
+  const { server, send } = await setup(t, zone('slow.test', `@ MX 10 mx.slow.test.\nmx A ${P[34]}\n`), { queue: { lifetimeSeconds: 60, delayNoticeSeconds: 1 } });
   await send(['bob@slow.test'], 'taking a while');
   const [notice] = await until('the delay notice', () => reports(server), 60_000);
   assert.match(notice!, /^Subject: Delayed Mail \(still being retried\)\r$/m);
@@ -152,14 +163,15 @@ test('a Null MX domain (RFC 7505) is bounced at once, without a connection', asy
 });
 
 test('one message to three domains: two delivered, the third deferred and retried alone', async (t) => {
-  const a = await startSmtpSink(t, { address: '127.0.5.35' });
-  const b = await startSmtpSink(t, { address: '127.0.5.36' });
+  await peers(35, 36, 37);
+  const a = await startSmtpSink(t, { address: `${P[35]}` });
+  const b = await startSmtpSink(t, { address: `${P[36]}` });
   let cFull = true;
-  const c = await startSmtpSink(t, { address: '127.0.5.37', onRcpt: () => (cFull ? { code: 452, text: '4.2.2 Over quota, try later' } : null) });
+  const c = await startSmtpSink(t, { address: `${P[37]}`, onRcpt: () => (cFull ? { code: 452, text: '4.2.2 Over quota, try later' } : null) });
   const zones = {
-    ...zone('a.test', '@ MX 10 mx.a.test.\nmx A 127.0.5.35\n'),
-    ...zone('b.test', '@ MX 10 mx.b.test.\nmx A 127.0.5.36\n'),
-    ...zone('c.test', '@ MX 10 mx.c.test.\nmx A 127.0.5.37\n'),
+    ...zone('a.test', `@ MX 10 mx.a.test.\nmx A ${P[35]}\n`),
+    ...zone('b.test', `@ MX 10 mx.b.test.\nmx A ${P[36]}\n`),
+    ...zone('c.test', `@ MX 10 mx.c.test.\nmx A ${P[37]}\n`),
   };
   const { server, send } = await setup(t, zones, { queue: { retryBaseSeconds: 1, retryMaxSeconds: 1 } });
   await send(['x@a.test', 'y@b.test', 'z@c.test']);
@@ -177,11 +189,12 @@ test('one message to three domains: two delivered, the third deferred and retrie
 });
 
 test('no MX: the domain\'s own A record is used; MX preference order is followed past a dead host', async (t) => {
-  const direct = await startSmtpSink(t, { address: '127.0.5.38' });
-  const backup = await startSmtpSink(t, { address: '127.0.5.39' });
+  await peers(38, 39, 40);
+  const direct = await startSmtpSink(t, { address: `${P[38]}` });
+  const backup = await startSmtpSink(t, { address: `${P[39]}` });
   const zones = {
-    ...zone('plain.test', '@ A 127.0.5.38\n'),
-    ...zone('pref.test', '@ MX 5 dead.pref.test.\n@ MX 20 backup.pref.test.\ndead A 127.0.5.40\nbackup A 127.0.5.39\n'),
+    ...zone('plain.test', `@ A ${P[38]}\n`),
+    ...zone('pref.test', `@ MX 5 dead.pref.test.\n@ MX 20 backup.pref.test.\ndead A ${P[40]}\nbackup A ${P[39]}\n`),
   };
   const { send } = await setup(t, zones);
   await send(['a@plain.test']);
@@ -191,24 +204,26 @@ test('no MX: the domain\'s own A record is used; MX preference order is followed
 });
 
 test('several queued messages to one host go over one connection', async (t) => {
-  const sink = await startSmtpSink(t, { address: '127.0.5.41' });
-  const { server, send } = await setup(t, zone('busy.test', '@ MX 10 mx.busy.test.\nmx A 127.0.5.41\n'));
+  await peers(41);
+  const sink = await startSmtpSink(t, { address: `${P[41]}` });
+  const { server, send } = await setup(t, zone('busy.test', `@ MX 10 mx.busy.test.\nmx A ${P[41]}\n`));
   await sink.stop();
   for (let i = 0; i < 3; i++) await send([`u${i}@busy.test`], `m${i}`);
   await until('three deferrals', () => server.service.queue.operations.list().filter((e) => e.recipients[0]!.attempts >= 1).length === 3);
   for (const e of server.service.queue.operations.list()) server.service.queue.operations.hold(e.id);
-  const again = await startSmtpSink(t, { address: '127.0.5.41' });
+  const again = await startSmtpSink(t, { address: `${P[41]}` });
   for (const e of server.service.queue.operations.list()) server.service.queue.operations.release(e.id);
   await again.waitForMessages(3);
   assert.equal(again.connections, 1);
 });
 
 test('opportunistic STARTTLS: TLS is used when offered (any certificate)', async (t) => {
+  await peers(42);
   const ca = await makeTestCa();
   t.after(() => ca.remove());
   const pair = await ca.issue(['some.other.name']);
-  const sink = await startSmtpSink(t, { address: '127.0.5.42', tls: pair });
-  const { send } = await setup(t, zone('tls.test', '@ MX 10 mx.tls.test.\nmx A 127.0.5.42\n'));
+  const sink = await startSmtpSink(t, { address: `${P[42]}`, tls: pair });
+  const { send } = await setup(t, zone('tls.test', `@ MX 10 mx.tls.test.\nmx A ${P[42]}\n`));
   await send(['bob@tls.test']);
   const [msg] = await sink.waitForMessages(1);
   assert.equal(msg!.secure, true);
@@ -216,14 +231,15 @@ test('opportunistic STARTTLS: TLS is used when offered (any certificate)', async
 });
 
 test('a peer that accepts the connection but never greets is given up after the greeting timeout and retried', async (t) => {
+  await peers(43);
   const sockets = new Set<import('node:net').Socket>();
   const silent: Server = createServer((s) => sockets.add(s));
-  await new Promise<void>((r) => silent.listen(25, '127.0.5.43', () => r()));
+  await new Promise<void>((r) => silent.listen(25, `${P[43]}`, () => r()));
   t.after(() => {
     for (const s of sockets) s.destroy();
     silent.close();
   });
-  const { server, send } = await setup(t, zone('mute.test', '@ MX 10 mx.mute.test.\nmx A 127.0.5.43\n'), { outbound: { greetingTimeoutSeconds: 0.5 } });
+  const { server, send } = await setup(t, zone('mute.test', `@ MX 10 mx.mute.test.\nmx A ${P[43]}\n`), { outbound: { greetingTimeoutSeconds: 0.5 } });
   await send(['bob@mute.test']);
   const entry = await until('a deferral', () => server.service.queue.operations.list().find((e) => e.recipients[0]!.attempts >= 1), 60_000);
   assert.match(entry.recipients[0]!.lastReply!, /timed out|Greeting never received/i);
@@ -231,10 +247,11 @@ test('a peer that accepts the connection but never greets is given up after the 
 });
 
 test('a TLS handshake that fails is retried at once without TLS (opportunistic, RFC 7435)', async (t) => {
+  await peers(44);
   const ca = await makeTestCa();
   t.after(() => ca.remove());
-  const sink = await startSmtpSink(t, { address: '127.0.5.44', tls: await ca.issue(['mx.oldtls.test']), tlsOptions: { minVersion: 'TLSv1', maxVersion: 'TLSv1.1' } });
-  const { send } = await setup(t, zone('oldtls.test', '@ MX 10 mx.oldtls.test.\nmx A 127.0.5.44\n'));
+  const sink = await startSmtpSink(t, { address: `${P[44]}`, tls: await ca.issue(['mx.oldtls.test']), tlsOptions: { minVersion: 'TLSv1', maxVersion: 'TLSv1.1' } });
+  const { send } = await setup(t, zone('oldtls.test', `@ MX 10 mx.oldtls.test.\nmx A ${P[44]}\n`));
   await send(['bob@oldtls.test']);
   const [msg] = await sink.waitForMessages(1);
   assert.equal(msg!.secure, false);
@@ -242,12 +259,13 @@ test('a TLS handshake that fails is retried at once without TLS (opportunistic, 
 });
 
 test('a peer that stops answering after DATA is cut off by the command timeout and the message retried', async (t) => {
+  await peers(45);
   let hang = true;
   const sink = await startSmtpSink(t, {
-    address: '127.0.5.45',
+    address: `${P[45]}`,
     beforeDataReply: () => (hang ? new Promise<void>(() => undefined) : Promise.resolve()),
   });
-  const { server, send } = await setup(t, zone('stuck.test', '@ MX 10 mx.stuck.test.\nmx A 127.0.5.45\n'), { outbound: { commandTimeoutSeconds: 1 } });
+  const { server, send } = await setup(t, zone('stuck.test', `@ MX 10 mx.stuck.test.\nmx A ${P[45]}\n`), { outbound: { commandTimeoutSeconds: 1 } });
   await send(['bob@stuck.test']);
   const entry = await until('a deferral', () => server.service.queue.operations.list().find((e) => e.recipients[0]!.attempts >= 1), 60_000);
   assert.match(entry.recipients[0]!.lastReply!, /lost connection with mx\.stuck\.test while sending .*timed out/i);
@@ -257,8 +275,9 @@ test('a peer that stops answering after DATA is cut off by the command timeout a
 });
 
 test('a message bigger than the peer\'s SIZE, or an internationalised address it cannot take, bounces (5.3.4, 5.6.7)', async (t) => {
-  const sink = await startSmtpSink(t, { address: '127.0.5.46', size: 2000, noSmtpUtf8: true });
-  const { server, send } = await setup(t, zone('small.test', '@ MX 10 mx.small.test.\nmx A 127.0.5.46\n'));
+  await peers(46);
+  const sink = await startSmtpSink(t, { address: `${P[46]}`, size: 2000, noSmtpUtf8: true });
+  const { server, send } = await setup(t, zone('small.test', `@ MX 10 mx.small.test.\nmx A ${P[46]}\n`));
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: server.ports.submission, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: 'alice@example.test', pass: 'alice-pw' } });
   t.after(() => transport.close());
   await transport.sendMail({ from: 'alice@example.test', to: 'bob@small.test', subject: 'big', text: 'x'.repeat(5000) });

@@ -1,6 +1,6 @@
 // The port-25 listener's forwarding aliases go through the queue: a real client (nodemailer)
 // sends to an alias with a remote target, the queue looks up the target's MX in a real DNS
-// server (knot) and delivers to a peer MTA on 127.0.5.11:25. Addresses: 127.0.5.10-19.
+// server (knot) and delivers to a peer MTA on port 25. DNS on 127.0.5.10-19; peers anywhere in 127.0.5.0/24.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -9,10 +9,12 @@ import { startKnot, zoneHeader } from '../support/knot.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import { startTestServer } from '../support/test-server.js';
 import { readMessages } from '../support/maildir-reader.js';
+import { peerAddress } from '../support/peer-address.js';
 
 test('a forwarding alias delivers the local copy at once and the remote copy through MX lookup', async (t) => {
-  const dns = await startKnot(t, '127.0.5.10', { 'remote.test': zoneHeader('remote.test', '127.0.5.10') + '@ MX 10 mx.remote.test.\nmx A 127.0.5.11\n' });
-  const sink = await startSmtpSink(t, { address: '127.0.5.11' });
+  const mx = await peerAddress();
+  const dns = await startKnot(t, '127.0.5.10', { 'remote.test': zoneHeader('remote.test', '127.0.5.10') + `@ MX 10 mx.remote.test.\nmx A ${mx}\n` });
+  const sink = await startSmtpSink(t, { address: mx });
   const server = await startTestServer(t, {
     accounts: { 'alice@example.test': 'pw' },
     config: { dns: dns.server, queue: { retryBaseSeconds: 0.2, retryMaxSeconds: 1 } },
@@ -44,8 +46,9 @@ test('a forwarding alias delivers the local copy at once and the remote copy thr
 });
 
 test('a forwarded message from the null sender that fails is dropped, never bounced', async (t) => {
-  const dns = await startKnot(t, '127.0.5.12', { 'remote.test': zoneHeader('remote.test', '127.0.5.12') + '@ MX 10 mx.remote.test.\nmx A 127.0.5.13\n' });
-  const sink = await startSmtpSink(t, { address: '127.0.5.13', onRcpt: () => ({ code: 550, text: '5.1.1 Gone' }) });
+  const mx = await peerAddress();
+  const dns = await startKnot(t, '127.0.5.12', { 'remote.test': zoneHeader('remote.test', '127.0.5.12') + `@ MX 10 mx.remote.test.\nmx A ${mx}\n` });
+  const sink = await startSmtpSink(t, { address: mx, onRcpt: () => ({ code: 550, text: '5.1.1 Gone' }) });
   const server = await startTestServer(t, { accounts: { 'alice@example.test': 'pw' }, config: { dns: dns.server } });
   server.service.directory.aliases.add('list@example.test', ['alice@example.test', 'gone@remote.test']);
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: server.ports.smtp, secure: false, ignoreTLS: true });

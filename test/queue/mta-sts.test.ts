@@ -1,7 +1,7 @@
 // MTA-STS (RFC 8461) for outbound delivery, against a real HTTPS policy host and real peers whose
 // certificates come from a test CA the server is told to trust: enforce delivers only over TLS
 // with a certificate valid for an MX the policy names; testing and no policy fall back to
-// opportunistic TLS; a cached policy outlives its TXT record. Addresses: 127.0.5.50-59.
+// opportunistic TLS; a cached policy outlives its TXT record. DNS on 127.0.5.50; peers anywhere in 127.0.5.0/24.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:https';
@@ -10,10 +10,11 @@ import { startKnot, zoneHeader, type KnotServer } from '../support/knot.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { makeTestCa, type TestCa } from '../support/test-ca.js';
+import { peerAddress } from '../support/peer-address.js';
 
 const DNS = '127.0.5.50';
-const POLICY_HOST = '127.0.5.51';
-const MX = '127.0.5.52';
+let POLICY_HOST = '';
+let MX = '';
 
 let ca: TestCa;
 
@@ -84,9 +85,16 @@ const policy = (mode: string, mx = 'mx.sts.test') => `version: STSv1\nmode: ${mo
 test.before(async () => {
   ca = await makeTestCa('MTA-STS test CA');
 });
+
+/** Fresh peer addresses for each test, picked right before they are bound. */
+async function freshPeers(): Promise<void> {
+  POLICY_HOST = await peerAddress('127.0.5', [443]);
+  MX = await peerAddress();
+}
 test.after(() => ca.remove());
 
 test('enforce: delivered over TLS to the MX the policy names, with a certificate valid for it; the policy is cached', async (t) => {
+  await freshPeers();
   const knot = await startKnot(t, DNS, stsZone('20261122'));
   const web = await policyServer(t, () => policy('enforce'));
   const sink = await startSmtpSink(t, { address: MX, tls: await ca.issue(['mx.sts.test']) });
@@ -100,6 +108,7 @@ test('enforce: delivered over TLS to the MX the policy names, with a certificate
 });
 
 test('enforce: a certificate that does not name the MX host stops delivery (deferred), where opportunistic TLS would have sent', async (t) => {
+  await freshPeers();
   const knot = await startKnot(t, DNS, stsZone('1'));
   await policyServer(t, () => policy('enforce'));
   const sink = await startSmtpSink(t, { address: MX, tls: await ca.issue(['wrong.name.test']) });
@@ -113,6 +122,7 @@ test('enforce: a certificate that does not name the MX host stops delivery (defe
 });
 
 test('enforce: an MX that offers no STARTTLS gets nothing', async (t) => {
+  await freshPeers();
   const knot = await startKnot(t, DNS, stsZone('2'));
   await policyServer(t, () => policy('enforce'));
   const sink = await startSmtpSink(t, { address: MX });
@@ -124,6 +134,7 @@ test('enforce: an MX that offers no STARTTLS gets nothing', async (t) => {
 });
 
 test('enforce: an MX the policy does not list is not used', async (t) => {
+  await freshPeers();
   const knot = await startKnot(t, DNS, stsZone('3'));
   await policyServer(t, () => policy('enforce', '*.elsewhere.test'));
   const sink = await startSmtpSink(t, { address: MX, tls: await ca.issue(['mx.sts.test']) });
@@ -136,6 +147,7 @@ test('enforce: an MX the policy does not list is not used', async (t) => {
 });
 
 test('testing mode delivers despite a bad certificate (opportunistic TLS)', async (t) => {
+  await freshPeers();
   const knot = await startKnot(t, DNS, stsZone('4'));
   await policyServer(t, () => policy('testing'));
   const sink = await startSmtpSink(t, { address: MX, tls: await ca.issue(['wrong.name.test']) });
@@ -146,6 +158,7 @@ test('testing mode delivers despite a bad certificate (opportunistic TLS)', asyn
 });
 
 test('a cached enforce policy still applies when the TXT record and the policy host are gone', async (t) => {
+  await freshPeers();
   const knot = await startKnot(t, DNS, stsZone('5'));
   const sink = await startSmtpSink(t, { address: MX, tls: await ca.issue(['wrong.name.test']) });
   const { server, send } = await setup(t, knot);

@@ -1,6 +1,6 @@
 // Postfix (a private instance of Debian's package) as the peer MTA receiving our outbound mail:
 // delivered over STARTTLS with the DKIM signatures intact, and a user Postfix does not know
-// bounced with Postfix's own 550 5.1.1 into the sender's INBOX (read over IMAP). Addresses: 127.0.5.90-99.
+// bounced with Postfix's own 550 5.1.1 into the sender's INBOX (read over IMAP). DNS on 127.0.5.90; Postfix anywhere in 127.0.5.0/24.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -11,18 +11,20 @@ import { startTestServer } from '../support/test-server.js';
 import { makeTestCa } from '../support/test-ca.js';
 import { readMessages } from '../support/maildir-reader.js';
 import { readOverImap } from '../support/imap-reader.js';
+import { peerAddress } from '../support/peer-address.js';
 
 test('Postfix receives our mail over STARTTLS; a user it does not know comes back as a bounce', async (t) => {
   const ca = await makeTestCa('postfix peer CA');
   t.after(() => ca.remove());
+  const mx = await peerAddress();
   const postfix = await startPostfix(t, {
-    address: '127.0.5.91',
+    address: mx,
     hostname: 'mx.pf.test',
     domain: 'pf.test',
     users: ['bob'],
     tls: await ca.issue(['mx.pf.test']),
   });
-  const knot = await startKnot(t, '127.0.5.90', { 'pf.test': zoneHeader('pf.test', '127.0.5.90') + '@ MX 10 mx.pf.test.\nmx A 127.0.5.91\n' });
+  const knot = await startKnot(t, '127.0.5.90', { 'pf.test': zoneHeader('pf.test', '127.0.5.90') + `@ MX 10 mx.pf.test.\nmx A ${mx}\n` });
   const server = await startTestServer(t, {
     listeners: ['submission', 'imap'],
     accounts: { 'alice@example.test': 'alice-pw' },

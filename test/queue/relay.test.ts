@@ -1,7 +1,7 @@
 // The smarthost: all mail, or only chosen domains, through a relay that requires AUTH, over
 // STARTTLS with a verified certificate or implicit TLS; the password lives in the 0600 secret
 // file (never in SQLite or config.json); a wrong password defers instead of bouncing; `mailserver
-// relay set` applies to a running server. Addresses: 127.0.5.60-69.
+// relay set` applies to a running server. DNS on 127.0.5.60; peers anywhere in 127.0.5.0/24.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
@@ -12,27 +12,36 @@ import { startSmtpSink } from '../support/smtp-sink.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { makeTestCa, type TestCa } from '../support/test-ca.js';
 import { mailserver } from '../support/processes.js';
+import { peerAddress } from '../support/peer-address.js';
 import { FileSecretStore } from '../../src-mailserver/secrets/file-secret-store.js';
 
 const DNS = '127.0.5.60';
-const RELAY = '127.0.5.61';
-const DIRECT_MX = '127.0.5.62';
+let RELAY = '';
+let DIRECT_MX = '';
+let FAR = '';
 const PASSWORD = 'relay-secret-Xy7!';
 
 let ca: TestCa;
 test.before(async () => {
   ca = await makeTestCa('relay test CA');
 });
+
+/** Fresh peer addresses for each test, picked right before they are bound. */
+async function freshPeers(): Promise<void> {
+  RELAY = await peerAddress('127.0.5', [587, 465]);
+  DIRECT_MX = await peerAddress();
+  FAR = await peerAddress();
+}
 test.after(() => ca.remove());
 
-const zones = {
+const zones = (): Record<string, string> => ({
   'isp.test': zoneHeader('isp.test', DNS) + `smtp A ${RELAY}\n`,
   'direct.test': zoneHeader('direct.test', DNS) + `@ MX 10 mx.direct.test.\nmx A ${DIRECT_MX}\n`,
-  'far.test': zoneHeader('far.test', DNS) + '@ MX 10 mx.far.test.\nmx A 127.0.5.69\n',
-};
+  'far.test': zoneHeader('far.test', DNS) + `@ MX 10 mx.far.test.\nmx A ${FAR}\n`,
+});
 
 async function setup(t: TestContext): Promise<{ server: TestServer; send: (to: string[]) => Promise<void> }> {
-  const knot = await startKnot(t, DNS, zones);
+  const knot = await startKnot(t, DNS, zones());
   const server = await startTestServer(t, {
     listeners: ['submission'],
     accounts: { 'alice@example.test': 'alice-pw' },
@@ -51,6 +60,7 @@ async function setup(t: TestContext): Promise<{ server: TestServer; send: (to: s
 }
 
 test('all mail through a relay that requires AUTH over verified STARTTLS; the password is only in the 0600 secret file', async (t) => {
+  await freshPeers();
   const relay = await startSmtpSink(t, { address: RELAY, port: 587, tls: await ca.issue(['smtp.isp.test']), auth: { user: 'alice-isp', pass: PASSWORD } });
   const { server, send } = await setup(t);
   await server.service.queue.relay.set(
@@ -77,6 +87,7 @@ test('all mail through a relay that requires AUTH over verified STARTTLS; the pa
 });
 
 test('a refused login at the relay defers (4.7.0) instead of bouncing', async (t) => {
+  await freshPeers();
   const relay = await startSmtpSink(t, { address: RELAY, port: 587, tls: await ca.issue(['smtp.isp.test']), auth: { user: 'alice-isp', pass: PASSWORD } });
   const { server, send } = await setup(t);
   await server.service.queue.relay.set(
@@ -97,6 +108,7 @@ test('a refused login at the relay defers (4.7.0) instead of bouncing', async (t
 });
 
 test('relay for chosen domains only, over implicit TLS; other mail goes to its MX', async (t) => {
+  await freshPeers();
   const relay = await startSmtpSink(t, { address: RELAY, port: 465, secure: true, tls: await ca.issue(['smtp.isp.test']), auth: { user: 'u', pass: PASSWORD } });
   const direct = await startSmtpSink(t, { address: DIRECT_MX });
   const { server, send } = await setup(t);
@@ -107,6 +119,7 @@ test('relay for chosen domains only, over implicit TLS; other mail goes to its M
 });
 
 test('`mailserver relay set` (password on stdin) applies to the running server; `relay show` never prints the password', async (t) => {
+  await freshPeers();
   const relay = await startSmtpSink(t, { address: RELAY, port: 587, tls: await ca.issue(['smtp.isp.test']), auth: { user: 'cli-user', pass: PASSWORD } });
   const { server, send } = await setup(t);
   const set = await mailserver(['relay', 'set', '--data', server.dataDir, '--host', 'smtp.isp.test', '--port', '587', '--user', 'cli-user', '--password-stdin'], { input: PASSWORD + '\n' });

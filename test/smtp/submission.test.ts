@@ -1,7 +1,7 @@
 // Submission on 587 (STARTTLS before AUTH) and 465 (implicit TLS), driven the way real clients
 // drive it (CLIENTS.md): Thunderbird, K-9, Outlook and iOS conversations over raw sockets, and
 // nodemailer. Local recipients are delivered at once; a remote one goes through the queue to a
-// peer MTA found by MX lookup in a real DNS server. Addresses: 127.0.5.20-29.
+// peer MTA found by MX lookup in a real DNS server. DNS on 127.0.5.20; the peer anywhere in 127.0.5.0/24.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 import { readMessages } from '../support/maildir-reader.js';
 import { SmtpDialog } from '../support/smtp-dialog.js';
 import { run } from '../support/processes.js';
+import { peerAddress } from '../support/peer-address.js';
 import { DkimKeyStore, dkimRecordValue } from '../../src-mailserver/auth/dkim-keys.js';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -183,8 +184,9 @@ test('failed logins count in the shared limiter: 535, then the account is locked
 });
 
 test('465 with implicit TLS: nodemailer sends to a local and a remote recipient; the remote copy is DKIM-signed (RSA and Ed25519) and verifies', async (t) => {
-  const dns = await startKnot(t, '127.0.5.20', { 'remote.test': zoneHeader('remote.test', '127.0.5.20') + '@ MX 10 mx.remote.test.\nmx A 127.0.5.21\n' });
-  const sink = await startSmtpSink(t, { address: '127.0.5.21' });
+  const mx = await peerAddress();
+  const dns = await startKnot(t, '127.0.5.20', { 'remote.test': zoneHeader('remote.test', '127.0.5.20') + `@ MX 10 mx.remote.test.\nmx A ${mx}\n` });
+  const sink = await startSmtpSink(t, { address: mx });
   const s = await server(t, { dns: dns.server });
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',
