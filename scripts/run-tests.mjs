@@ -37,6 +37,13 @@ if (filters.length === 0) {
   }
 }
 
+// The end-to-end tests drive the built admin UI: build it first when its sources changed.
+console.log('# build ui');
+if (run(process.execPath, ['scripts/build-ui.mjs', '--if-stale']) !== 0) {
+  console.error('# build ui failed');
+  process.exit(1);
+}
+
 const files = findTests(join(root, 'test'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();

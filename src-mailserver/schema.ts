@@ -8,8 +8,10 @@ import { authMigrations } from './auth/migrations.js';
 import { queueMigrations } from './queue/migrations.js';
 import { abuseMigrations } from './abuse/migrations.js';
 import { spamMigrations } from './spam/migrations.js';
+import { metricsMigrations } from './metrics/migrations.js';
+import { adminMigrations } from './admin/migrations.js';
 
-export const ALL_MIGRATIONS: MigrationSet[] = [directoryMigrations, storeMigrations, authMigrations, queueMigrations, abuseMigrations, spamMigrations];
+export const ALL_MIGRATIONS: MigrationSet[] = [directoryMigrations, storeMigrations, authMigrations, queueMigrations, abuseMigrations, spamMigrations, metricsMigrations, adminMigrations];
 
 export function databasePath(dataDir: string): string {
   return join(dataDir, 'mailserver.db');

@@ -1,22 +1,29 @@
 // Composition root: opens the data directory and database, runs crash recovery, and starts the
 // listeners of every subsystem that exists. The only file that wires subsystems together.
-// Listeners whose port is null are not started; port 0 picks a free port.
+// Listeners whose port is null are not started; port 0 picks a free port. The admin API (HTTP +
+// WebSocket on 127.0.0.1, and the desktop app's IPC) gets its view of everything from here.
 import type { Logger } from 'pino';
+import { AdminService } from './admin/admin-service.js';
+import type { AdminContext } from './admin/context.js';
 import { Authenticator } from './auth/authenticator.js';
 import { DkimKeyStore } from './auth/dkim-keys.js';
 import { DkimSigner } from './auth/dkim-signer.js';
 import { LoginLimiter } from './auth/login-limiter.js';
-import type { Config, PortName } from './config/config.js';
+import { PORT_NAMES, type Config, type PortName } from './config/config.js';
 import { prepareDataDir } from './config/data-dir.js';
+import { isPermissionError, portFixes } from './config/port-permissions.js';
 import type { Db } from './directory/database.js';
 import { UserError } from './common/errors.js';
 import { Directory } from './directory/directory.js';
 import { createResolver, type DnsResolver } from './dns/resolver.js';
+import type { LogRingBuffer } from './log/ring-buffer.js';
+import { MailMetrics } from './metrics/mail-metrics.js';
 import { OutboundQueue } from './queue/outbound-queue.js';
 import { openMailDatabase } from './schema.js';
 import { FileSecretStore } from './secrets/file-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { createInboundListener } from './smtp/inbound-server.js';
+import type { SmtpListener } from './smtp/listener.js';
 import { createSubmissionListener } from './smtp/submission-server.js';
 import { ImapListener } from './imap/server/listener.js';
 import { Pop3Listener } from './pop3/server/listener.js';
@@ -42,6 +49,22 @@ export interface ServiceOptions {
   trustedCa?: string[];
   /** Milliseconds since the epoch; tests move it to reach certificate renewal dates. */
   now?: () => number;
+  /** The in-memory log the admin UI reads. */
+  ring?: LogRingBuffer;
+  /** Who runs the server: the desktop app (utility process) or `mailserver serve`. */
+  mode?: 'desktop' | 'headless';
+  /** Token for the admin HTTP API; random when absent. */
+  adminToken?: string;
+  /** Keep running when a listener cannot start (the UI shows why and how to fix it). */
+  tolerateListenErrors?: boolean;
+  /** Restart with the saved settings (offered by `serve` and the desktop entry). */
+  requestRestart?: () => void;
+}
+
+export interface ListenerError {
+  code: string;
+  message: string;
+  port: number;
 }
 
 interface Stoppable {
@@ -62,6 +85,15 @@ export class MailService {
   certificates!: CertificateManager;
   /** Watches the public IP and re-runs the DNS checks when it changes; null when turned off. */
   publicIpWatchdog: PublicIpWatchdog | null = null;
+  /** Listeners that could not start (with tolerateListenErrors), by name. */
+  readonly listenerErrors = new Map<PortName, ListenerError>();
+  readonly startedAt = Date.now();
+  /** The admin API; its HTTP transport runs when the admin port is on. */
+  admin: AdminService | null = null;
+  private smtp: SmtpListener | null = null;
+  /** Abuse guard and trust checks of port 25, kept across a pause (their counters live on). */
+  private inboundTrust: ReturnType<typeof createInboundTrust> | null = null;
+  private incomingPaused = false;
 
   private constructor(
     readonly dataDir: string,
@@ -78,6 +110,9 @@ export class MailService {
     readonly dkimSigner: DkimSigner,
     /** Outbound queue: intake, delivery, operations API (list, retry, hold ...) and change events. */
     readonly queue: OutboundQueue,
+    /** Messages per hour for the dashboard. */
+    readonly metrics: MailMetrics,
+    readonly options: ServiceOptions,
   ) {}
 
   static async start(options: ServiceOptions): Promise<MailService> {
@@ -90,7 +125,8 @@ export class MailService {
     logger.info({ component: 'store', ...recovery }, 'store ready');
     const tls = new TlsProvider(await ensureSelfSigned(dataDir, config.hostname));
     const resolver = createResolver(config.dns);
-    const authenticator = new Authenticator(directory.accounts, new LoginLimiter(loginLimiterPolicy(config)), logger.child({ component: 'auth' }));
+    const metrics = new MailMetrics(db);
+    const authenticator = new Authenticator(directory.accounts, new LoginLimiter(loginLimiterPolicy(config)), logger.child({ component: 'auth' }), metrics);
     const secrets = options.secrets ?? new FileSecretStore(dataDir);
     const dkimSigner = new DkimSigner(new DkimKeyStore(db));
     const queue = new OutboundQueue({
@@ -105,7 +141,8 @@ export class MailService {
       log: logger.child({ component: 'queue' }),
       trustedCa: options.trustedCa,
     });
-    const service = new MailService(dataDir, config, db, directory, store, tls, resolver, authenticator, logger, secrets, dkimSigner, queue);
+    const service = new MailService(dataDir, config, db, directory, store, tls, resolver, authenticator, logger, secrets, dkimSigner, queue, metrics, options);
+    metrics.start();
     try {
       const queued = await queue.start();
       logger.info({ component: 'queue', ...queued }, 'queue ready');
@@ -123,6 +160,7 @@ export class MailService {
       await service.startListeners();
       service.certificates.startRenewals();
       service.startPublicIpWatchdog();
+      await service.startAdmin();
     } catch (err) {
       await service.stop();
       throw err;
@@ -133,17 +171,8 @@ export class MailService {
   private async startListeners(): Promise<void> {
     const { ports, listen } = this.config;
     if (ports.smtp !== null) {
-      const smtp = createInboundListener({
-        config: this.config,
-        directory: this.directory,
-        store: this.store,
-        tls: this.tls,
-        resolver: this.resolver,
-        log: this.log.child({ component: 'smtp' }),
-        forwarder: this.queue.forwarder,
-        ...createInboundTrust({ config: this.config, db: this.db, directory: this.directory, resolver: this.resolver, log: this.log.child({ component: 'smtp' }) }),
-      });
-      await this.listen('smtp', smtp, ports.smtp, listen);
+      this.smtp = this.createSmtp();
+      await this.listen('smtp', this.smtp, ports.smtp, listen);
     }
     for (const name of ['submission', 'smtps'] as const) {
       const port = ports[name];
@@ -214,14 +243,98 @@ export class MailService {
     return checkDomain(this.dnsDeps(await this.currentPublicIp()), domain);
   }
 
+  private createSmtp(): SmtpListener {
+    return createInboundListener({
+      config: this.config,
+      directory: this.directory,
+      store: this.store,
+      tls: this.tls,
+      resolver: this.resolver,
+      log: this.log.child({ component: 'smtp' }),
+      forwarder: this.queue.forwarder,
+      metrics: this.metrics,
+      ...(this.inboundTrust ??= createInboundTrust({ config: this.config, db: this.db, directory: this.directory, resolver: this.resolver, log: this.log.child({ component: 'smtp' }) })),
+    });
+  }
+
+  private async startAdmin(): Promise<void> {
+    this.admin = new AdminService(this.adminContext(), { token: this.options.adminToken });
+    const port = this.config.ports.admin;
+    if (port !== null) {
+      const http = this.admin.createHttp(this.config.admin.listen, this.config.admin.remote, this.tls);
+      await this.listen('admin', http, port, this.config.admin.listen);
+    }
+  }
+
+  /** What the admin API sees of the server. */
+  private adminContext(): AdminContext {
+    return {
+      mode: this.options.mode ?? 'headless',
+      startedAt: this.startedAt,
+      dataDir: this.dataDir,
+      config: this.config,
+      db: this.db,
+      directory: this.directory,
+      store: this.store,
+      tls: this.tls,
+      resolver: this.resolver,
+      log: this.log,
+      ring: this.options.ring ?? null,
+      metrics: this.metrics,
+      listeners: () =>
+        PORT_NAMES.map((name) => {
+          const configuredPort = this.config.ports[name];
+          const error = this.listenerErrors.get(name);
+          const port = this.ports[name] ?? null;
+          const paused = name === 'smtp' && this.incomingPaused;
+          const state = error ? 'error' : paused ? 'paused' : configuredPort === null ? 'off' : port !== null ? 'running' : 'unavailable';
+          return { name, configuredPort, port, state, ...(error ? { error: { code: error.code, message: error.message } } : {}) };
+        }),
+      portProblem: () => {
+        const failed = [...this.listenerErrors].filter(([, e]) => e.code === 'EACCES' || e.code === 'EPERM').map(([name, e]) => ({ name, port: e.port }));
+        if (failed.length === 0) return null;
+        return portFixes({ failed, platform: process.platform, execPath: process.execPath, appImage: process.env.APPIMAGE });
+      },
+      incomingPaused: () => this.incomingPaused,
+      setIncomingPaused: (paused) => this.setIncomingPaused(paused),
+      requestRestart: this.options.requestRestart ?? null,
+    };
+  }
+
   private async listen(name: PortName, listener: Listener, port: number, host: string): Promise<void> {
     try {
       this.ports[name] = await listener.listen(port, host);
     } catch (err) {
-      throw listenError(name, port, host, err);
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      const message = isPermissionError(err) ? `port ${port} needs permission to open` : code === 'EADDRINUSE' ? `port ${port} is already in use` : (err as Error).message;
+      this.log.error({ component: name, port, host, code }, `cannot listen: ${message}`);
+      if (!this.options.tolerateListenErrors) throw listenError(name, port, host, err);
+      this.listenerErrors.set(name, { code, message, port });
+      return;
     }
+    this.listenerErrors.delete(name);
     this.listeners.push(listener);
     this.log.info({ component: name, port: this.ports[name], host }, 'listening');
+  }
+
+  get isIncomingPaused(): boolean {
+    return this.incomingPaused;
+  }
+
+  /** Stop or start taking mail on port 25: while paused the port is closed and senders retry later. */
+  async setIncomingPaused(paused: boolean): Promise<void> {
+    if (this.config.ports.smtp === null || paused === this.incomingPaused) return;
+    this.incomingPaused = paused;
+    if (paused && this.smtp) {
+      const smtp = this.smtp;
+      this.smtp = null;
+      this.listeners.splice(this.listeners.indexOf(smtp), 1);
+      await smtp.stop();
+    } else if (!paused && !this.smtp) {
+      this.smtp = this.createSmtp();
+      // The same port as before, also when the setting is 0 (tests, free port).
+      await this.listen('smtp', this.smtp, this.ports.smtp ?? this.config.ports.smtp, this.config.listen);
+    }
   }
 
   /** Stop accepting, finish what is in flight, close the database. Idempotent. */
@@ -229,8 +342,10 @@ export class MailService {
     this.stopping ??= (async () => {
       this.certificates?.stop();
       this.publicIpWatchdog?.stop();
+      this.admin?.stopEvents();
       await Promise.allSettled(this.listeners.map((l) => l.stop()));
       await this.queue.stop().catch((err: unknown) => this.log.error({ err }, 'queue did not stop cleanly'));
+      this.metrics.stop();
       this.store.endRun();
       this.db.close();
       this.log.info('stopped');
@@ -243,11 +358,11 @@ export class MailService {
 export function listenError(name: PortName, port: number, host: string, err: unknown): Error {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return new UserError(`cannot listen on ${host}:${port} for ${name}: the port is in use (--${name}-port N or off)`);
-  if (code === 'EACCES') {
-    return new UserError(
-      `cannot listen on ${host}:${port} for ${name}: permission denied; ports below 1024 need root or ` +
-        `'sudo setcap cap_net_bind_service=+ep "$(readlink -f "$(which node)")"' (or use --${name}-port with a port above 1024)`,
-    );
+  if (code === 'EACCES' || code === 'EPERM') {
+    // The ways out, with the exact commands (see config/port-permissions.ts).
+    const { fixes } = portFixes({ failed: [{ name, port }], platform: process.platform, execPath: process.execPath, appImage: process.env.APPIMAGE });
+    const how = fixes.map((f) => `  ${f.title}:\n${f.commands.map((c) => `    ${c}`).join('\n')}`).join('\n');
+    return new UserError(`cannot listen on ${host}:${port} for ${name}: permission denied (or use --${name}-port with a port above 1024). Ways to fix it:\n${how}`, 'EACCES');
   }
   if (code === 'EADDRNOTAVAIL') return new UserError(`cannot listen on ${host}:${port} for ${name}: ${host} is not an address of this machine`);
   return err instanceof Error ? err : new Error(String(err));

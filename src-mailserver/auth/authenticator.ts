@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Account, AccountTable } from '../directory/accounts.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { LoginLimiter } from './login-limiter.js';
+import type { MetricsSink } from '../metrics/mail-metrics.js';
 
 export type AuthResult =
   | { ok: true; account: Account }
@@ -31,6 +32,7 @@ export class Authenticator {
     private readonly accounts: AccountTable,
     readonly limiter: LoginLimiter,
     private readonly log: Logger,
+    private readonly metrics?: MetricsSink,
   ) {}
 
   async authenticate(attempt: AuthAttempt): Promise<AuthResult> {
@@ -40,6 +42,7 @@ export class Authenticator {
     const verdict = this.limiter.check(ip, key);
     if (!verdict.allowed) {
       this.log.warn({ cid, proto, ip, user: key, scope: verdict.scope, retryAfterMs: verdict.retryAfterMs }, 'login refused: locked out');
+      this.metrics?.count('authFailures');
       return { ok: false, reason: 'locked', retryAfterMs: verdict.retryAfterMs };
     }
     let valid = false;
@@ -52,6 +55,7 @@ export class Authenticator {
     if (!valid || !account) {
       const lock = this.limiter.recordFailure(ip, key);
       this.log.warn({ cid, proto, ip, user: key, known: Boolean(account), lockout: lock.allowed ? undefined : lock }, 'login failed');
+      this.metrics?.count('authFailures');
       return { ok: false, reason: 'invalid' };
     }
     if (account.disabled) {

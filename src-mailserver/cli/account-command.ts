@@ -1,10 +1,10 @@
 // `mailserver account add|remove|list|passwd`. Passwords come from stdin (`--password-stdin`),
 // never from the command line, where other users could read them.
 import { parseArgs } from 'node:util';
-import { rm } from 'node:fs/promises';
 import { UserError } from '../common/errors.js';
 import { hashPassword } from '../auth/passwords.js';
 import { AccountTable } from '../directory/accounts.js';
+import { addAccountWithMaildir, checkNewPassword } from '../directory/provisioning.js';
 import { print, readStdin, UsageError, type CliIo } from './io.js';
 import { openManageContext } from './manage-context.js';
 
@@ -14,8 +14,7 @@ export const ACCOUNT_USAGE = `usage: mailserver account add ADDRESS --password-s
 async function readPassword(io: CliIo, fromStdin: boolean | undefined): Promise<string> {
   if (!fromStdin) throw new UsageError('give the password on standard input with --password-stdin');
   const password = await readStdin(io);
-  if (!password) throw new UserError('empty password');
-  if (/[\r\n\0]/.test(password)) throw new UserError('the password must be a single line');
+  checkNewPassword(password);
   return password;
 }
 
@@ -53,15 +52,7 @@ export async function accountCommand(argv: string[], io: CliIo): Promise<number>
     const password = await readPassword(io, values['password-stdin']);
     const ctx = openManageContext(values.data);
     try {
-      const passwordHash = await hashPassword(password);
-      const account = ctx.directory.accounts.add({ address: address!, passwordHash, quotaBytes: quota });
-      try {
-        await ctx.store.delivery.ensureAccount(account);
-      } catch (err) {
-        ctx.directory.accounts.remove(account.address);
-        await rm(ctx.store.maildirOf(account), { recursive: true, force: true }).catch(() => undefined);
-        throw new UserError(`cannot create the Maildir for ${account.address}: ${(err as Error).message}`);
-      }
+      const account = await addAccountWithMaildir(ctx.directory, ctx.store, { address: address!, password, quotaBytes: quota });
       print(io, `added account ${account.address}`);
       return 0;
     } finally {

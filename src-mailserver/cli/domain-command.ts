@@ -1,9 +1,9 @@
 // `mailserver domain add|remove|list`.
 import { parseArgs } from 'node:util';
 import { greylistingEnabled, setGreylisting } from '../abuse/greylist.js';
-import { DkimKeyStore } from '../auth/dkim-keys.js';
 import { DomainTable } from '../directory/domains.js';
 import { UserError } from '../common/errors.js';
+import { addDomainWithKeys } from '../directory/provisioning.js';
 import { print, UsageError, type CliIo } from './io.js';
 import { openManageContext } from './manage-context.js';
 
@@ -25,11 +25,7 @@ export async function domainCommand(argv: string[], io: CliIo): Promise<number> 
   try {
     switch (action) {
       case 'add': {
-        const domain = ctx.directory.db.transaction(() => {
-          const added = ctx.directory.domains.add(name!);
-          new DkimKeyStore(ctx.directory.db).ensureForDomain(added.name);
-          return added;
-        })();
+        const domain = addDomainWithKeys(ctx.directory, name!);
         print(io, `added domain ${domain.name}`);
         break;
       }

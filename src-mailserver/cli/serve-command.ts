@@ -1,10 +1,13 @@
 // `mailserver serve`: run the server in the foreground. Flags override DATA/config.json for this
-// run. Prints one JSON line `{"ready":true,"ports":{...}}` once every listener is up; SIGTERM or
-// SIGINT stops accepting, lets transactions in flight finish and exits 0 within 10 s.
+// run. Prints one JSON line `{"ready":true,"ports":{...},"admin":URL}` once every listener is up
+// (again after a restart asked for by the admin UI), and the admin UI's address with its token on
+// stderr; SIGTERM or SIGINT stops accepting, lets transactions in flight finish and exits 0
+// within 10 s.
 import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, PORT_NAMES, type ConfigInput, type PortName } from '../config/config.js';
+import { newAdminToken } from '../admin/http-transport.js';
+import { loadConfig, PORT_NAMES, type Config, type ConfigInput, type PortName } from '../config/config.js';
 import { defaultDataDir, prepareDataDir } from '../config/data-dir.js';
 import { createServerLog } from '../log/logger.js';
 import { MailService } from '../service.js';
@@ -12,7 +15,8 @@ import { UsageError, type CliIo } from './io.js';
 
 export const SERVE_USAGE = `usage: mailserver serve [--data DIR] [--hostname NAME] [--listen ADDR] [--dns HOST[:PORT]]
        [--public-ip ADDR] [--log-level LEVEL] [--<name>-port N|off] for smtp, submission, smtps,
-       imap, imaps, pop3, pop3s, http, https, admin`;
+       imap, imaps, pop3, pop3s, http, https, admin
+       [--admin-listen ADDR [--admin-remote]]   (admin UI address; not loopback needs --admin-remote, served over TLS)`;
 
 const portOptions = Object.fromEntries(PORT_NAMES.map((n) => [`${n}-port`, { type: 'string' as const }])) as Record<
   `${PortName}-port`,
@@ -37,6 +41,8 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       dns: { type: 'string' },
       'public-ip': { type: 'string' },
       'log-level': { type: 'string' },
+      'admin-listen': { type: 'string' },
+      'admin-remote': { type: 'boolean' },
       ...portOptions,
     },
   });
@@ -54,21 +60,62 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     publicIp: values['public-ip'],
     ports,
     log: values['log-level'] ? { level: values['log-level'] as 'info' } : undefined,
+    admin: values['admin-listen'] !== undefined || values['admin-remote'] ? { listen: values['admin-listen'], remote: values['admin-remote'] } : undefined,
   };
   const config = loadConfig(dataDir, overrides);
   const serverLog = createServerLog({ logDir: join(dataDir, 'logs'), level: config.log.level });
   const logger = serverLog.logger;
+  // One token for the whole process, so an open admin page survives a restart.
+  const adminToken = io.env.MAILSERVER_ADMIN_TOKEN || newAdminToken();
 
   let service: MailService;
+  let restarting: Promise<void> | null = null;
+  const start = async (cfg: Config): Promise<MailService> => {
+    const started = await MailService.start({ dataDir, config: cfg, logger, ring: serverLog.ring, mode: 'headless', adminToken, requestRestart });
+    serverLog.flush();
+    writeSync(1, JSON.stringify({ ready: true, ports: started.ports, admin: started.admin?.url ?? null }) + '\n');
+    if (started.admin?.url) io.stderr.write(`Admin UI: ${started.admin.url}\n`);
+    return started;
+  };
+  /** Restart with DATA/config.json as it is now (the flags of this run still apply). */
+  function requestRestart(): void {
+    restarting ??= (async () => {
+      const previous = service.config;
+      const bound = { ...service.ports };
+      // A listener set to 0 (any free port) keeps the port it had, so open pages reconnect.
+      const keepPorts = (cfg: Config): Config => {
+        const ports = { ...cfg.ports };
+        for (const name of PORT_NAMES) if (ports[name] === 0 && bound[name]) ports[name] = bound[name]!;
+        return { ...cfg, ports };
+      };
+      await service.stop();
+      try {
+        service = await start(keepPorts(loadConfig(dataDir, overrides)));
+      } catch (err) {
+        logger.error({ err }, 'restart with the new settings failed; starting with the previous ones');
+        service = await start(keepPorts(previous));
+      }
+    })()
+      .catch((err: unknown) => {
+        logger.fatal({ err }, 'server did not restart');
+        serverLog.flush();
+        process.exit(1);
+      })
+      .finally(() => (restarting = null));
+  }
+
   try {
-    service = await MailService.start({ dataDir, config, logger });
+    service = await start(config);
   } catch (err) {
     logger.fatal({ err }, 'server did not start');
     serverLog.flush();
+    // A port that needs privileges comes with the ways to fix it, on several lines.
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') {
+      io.stderr.write(`mailserver serve: ${(err as Error).message}\n`);
+      return 1;
+    }
     throw err;
   }
-  serverLog.flush();
-  writeSync(1, JSON.stringify({ ready: true, ports: service.ports }) + '\n');
 
   return new Promise<number>((resolve) => {
     let exiting = false;
@@ -82,7 +129,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         resolve(0);
       }, 9500);
       deadline.unref();
-      service.stop().then(
+      void (restarting ?? Promise.resolve()).then(() => service.stop()).then(
         () => {
           clearTimeout(deadline);
           serverLog.flush();
@@ -97,6 +144,5 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
-    void io;
   });
 }

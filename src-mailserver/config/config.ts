@@ -154,6 +154,25 @@ export const ConfigSchema = z
     spam: SpamSchema,
     abuse: AbuseSchema,
     greylist: GreylistSchema,
+    admin: z
+      .object({
+        /** Address of the admin UI and API; anything but loopback also needs `remote` (and gets TLS). */
+        listen: z.string().min(1).default('127.0.0.1'),
+        /** Explicit consent to serve the admin UI beyond this machine (`--admin-remote`). */
+        remote: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    /** Preferences of the desktop app (read by the Electron main process through the admin API). */
+    desktop: z
+      .object({
+        closeToTray: z.boolean().default(true),
+        startMinimized: z.boolean().default(false),
+        startAtLogin: z.boolean().default(false),
+        notifications: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

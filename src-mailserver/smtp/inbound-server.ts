@@ -26,6 +26,7 @@ import { decideInboundRecipient } from './recipient-policy.js';
 import { receiveMessage } from './receive-message.js';
 import { MAIL_PARAMETERS, RCPT_PARAMETERS, Replies, smtpReply, unsupportedParameter } from './replies.js';
 import { SmtpListener } from './listener.js';
+import type { MetricsSink } from '../metrics/mail-metrics.js';
 
 /** Where mail for remote targets (forwarding aliases) and failed local copies go: the queue. */
 export interface Forwarder {
@@ -44,6 +45,8 @@ export interface InboundDeps {
   guard?: InboundGuard;
   /** Authentication checks and spam scoring; absent = messages are taken as they come. */
   filter?: InboundFilter;
+  /** Counts accepted and refused messages for the dashboard. */
+  metrics?: MetricsSink;
 }
 
 interface Transaction {
@@ -136,6 +139,7 @@ export function createInboundListener(deps: InboundDeps): SmtpListener {
           { cid: session.id, proto: 'smtp', remote: session.remoteAddress, from: fromOf(session), to: address.address, result: 'rejected', reason: decision.reason },
           'recipient refused',
         );
+        deps.metrics?.count('rejected');
         if (!deps.guard || decision.reason === 'no-queue') return callback(decision.reply);
         // Unknown recipients: a tarpit past a few, then the connection is closed (421).
         const { delayMs, disconnect } = deps.guard.invalidRecipient(session);
@@ -270,6 +274,7 @@ export function createInboundListener(deps: InboundDeps): SmtpListener {
         },
         'message accepted',
       );
+      deps.metrics?.count('received');
       return `2.0.0 Ok: queued as ${txn.id}`;
     } finally {
       await staged.discard();

@@ -45,8 +45,14 @@ export interface ServerProcess {
 }
 
 /** Start `mailserver serve` with the given flags; resolves on its ready line. */
-export async function spawnServer(t: TestContext | null, args: string[], options: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAILSERVER_BIN, 'serve', ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnServer(
+  t: TestContext | null,
+  args: string[],
+  /** `command`: the program (and its leading arguments) to run instead of this node, e.g. a setpriv wrapper. */
+  options: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number; command?: string[] } = {},
+): Promise<ServerProcess> {
+  const [program, ...prefix] = options.command ?? [process.execPath];
+  const child = spawn(program!, [...prefix, MAILSERVER_BIN, 'serve', ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -3,7 +3,7 @@
 import type { TestContext } from 'node:test';
 import { loadConfig, type ConfigInput, type PortName } from '../../src-mailserver/config/config.js';
 import { hashPassword } from '../../src-mailserver/auth/passwords.js';
-import { DkimKeyStore } from '../../src-mailserver/auth/dkim-keys.js';
+import { addDomainWithKeys } from '../../src-mailserver/directory/provisioning.js';
 import { DomainTable } from '../../src-mailserver/directory/domains.js';
 import { createServerLog, type ServerLog } from '../../src-mailserver/log/logger.js';
 import { MailService, type ServiceOptions } from '../../src-mailserver/service.js';
@@ -63,7 +63,7 @@ export async function startTestServer(t: TestContext | null, options: TestServer
     ports: { ...ports, ...options.config?.ports },
   });
   const log = createServerLog({ stdout: false, level: process.env.TEST_LOG_LEVEL ?? 'info' });
-  const service = await MailService.start({ dataDir, config, logger: log.logger, ...options.service });
+  const service = await MailService.start({ dataDir, config, logger: log.logger, ring: log.ring, ...options.service });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -75,10 +75,7 @@ export async function startTestServer(t: TestContext | null, options: TestServer
   const { directory } = service;
   for (const domain of options.domains ?? ['example.test']) {
     const name = DomainTable.parse(domain);
-    if (!directory.domains.get(name)) {
-      directory.domains.add(name);
-      new DkimKeyStore(service.db).ensureForDomain(name);
-    }
+    if (!directory.domains.get(name)) addDomainWithKeys(directory, name);
   }
   for (const [address, password] of Object.entries(options.accounts ?? {})) {
     if (!directory.accounts.get(address)) {

@@ -1,0 +1,164 @@
+// The admin UI end to end: Debian's Chromium (playwright-core) against the real `mailserver serve`
+// with a temp data dir. The whole setup wizard (left and resumed half-way), an account added from
+// the Accounts screen, a message sent with swaks showing in the live log view and the dashboard's
+// counters, and a screenshot of every screen (test-results/screenshots/) in light and dark.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { AccountInfo, AliasInfo, DomainInfo } from '../../src-mailserver/admin/contract.js';
+import { adminEndpoint, adminOk } from '../support/admin.js';
+import { openBrowser } from '../support/browser.js';
+import { run, serveArgs, spawnServer } from '../support/processes.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+// Page-side expressions are strings: the test files are typechecked without the DOM library.
+const RECEIVED_IS_ONE = "document.querySelector('.stat .stat-value')?.textContent === '1'";
+
+async function stepTitle(page: Page): Promise<string> {
+  return (await page.locator('#step-title').textContent()) ?? '';
+}
+
+test('the setup wizard, an account, and a message in the log view and the counters', async (t) => {
+  const dir = await makeTempDir();
+  t.after(() => dir.remove());
+  const server = await spawnServer(t, serveArgs(dir.path, ['smtp', 'admin']));
+  const admin = adminEndpoint(server);
+  const { page, screenshot } = await openBrowser(t);
+
+  // First visit with the printed address: the token becomes a cookie, setup opens by itself.
+  await page.goto(admin.url);
+  assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
+  await page.getByRole('heading', { name: 'Set up your mail server' }).waitFor();
+  assert.equal(await stepTitle(page), 'Host name and public address');
+  const hostname = page.getByLabel('Host name of this mail server');
+  await page.waitForFunction("document.getElementById('wiz-hostname')?.value === 'mail.example.test'");
+  await screenshot('wizard-1-host');
+  await hostname.fill('mail.example.test');
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await page.getByRole('heading', { name: 'Your domain' }).waitFor();
+  assert.equal(await page.getByLabel('Domain', { exact: true }).inputValue(), 'example.test', 'guessed from the host name');
+  await screenshot('wizard-2-domain');
+  await page.getByRole('button', { name: 'Add domain and continue' }).click();
+
+  await page.getByRole('heading', { name: 'Your first account' }).waitFor();
+  await page.getByLabel('Address', { exact: true }).fill('me');
+  await page.getByLabel('Password', { exact: true }).fill('a long enough passphrase');
+  await page.getByLabel('Password again').fill('a long enough passphrase');
+  await screenshot('wizard-3-account');
+  await page.getByRole('button', { name: 'Create account and continue' }).click();
+  await page.getByRole('heading', { name: 'Certificate' }).waitFor();
+
+  // Leave and come back: the wizard resumes at the same step, earlier steps done.
+  await page.goto(`${admin.base}/`);
+  await page.getByRole('heading', { name: 'Certificate' }).waitFor();
+  const steps = page.getByRole('navigation', { name: 'Setup steps' }).getByRole('button');
+  assert.equal(await steps.nth(0).isEnabled(), true, 'a done step is clickable');
+  assert.equal(await steps.nth(3).getAttribute('aria-current'), 'step');
+  assert.equal(await steps.nth(5).isDisabled(), true, 'a later step is not');
+  assert.match(await steps.nth(2).innerText(), /Account/);
+  await screenshot('wizard-4-certificate');
+  await page.getByLabel(/Self-signed for now/).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await page.locator('#step-title').filter({ hasText: 'DNS records for example.test' }).waitFor();
+  await screenshot('wizard-5-dns');
+  await page.getByRole('button', { name: /^Continue/ }).click();
+
+  await page.getByRole('heading', { name: 'Sending test' }).waitFor();
+  await screenshot('wizard-6-port25');
+  await page.getByRole('button', { name: /Continue|Skip the test/ }).click();
+
+  await page.getByRole('heading', { name: 'Set up your mail apps' }).waitFor();
+  await page.getByText('me@example.test').first().waitFor();
+  await screenshot('wizard-7-clients');
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await page.getByRole('heading', { name: 'Summary' }).waitFor();
+  await page.getByText('me@example.test').waitFor();
+  await screenshot('wizard-8-summary');
+  await page.getByRole('button', { name: 'Finish setup' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+  // What the wizard made, as the server sees it.
+  const domains = await adminOk<DomainInfo[]>(admin, 'domains.list');
+  assert.deepEqual(
+    domains.map((d) => [d.name, d.dkimSelectors.length, d.missingRoleAddresses.length]),
+    [['example.test', 2, 0]],
+  );
+  const aliases = await adminOk<AliasInfo[]>(admin, 'aliases.list');
+  assert.deepEqual(aliases.map((a) => `${a.address}>${a.targets.join(',')}`).sort(), ['abuse@example.test>me@example.test', 'postmaster@example.test>me@example.test']);
+  assert.ok(existsSync(join(dir.path, 'mail/example.test/me/new')));
+  assert.equal((await adminOk<{ finished: boolean }>(admin, 'wizard.get')).finished, true);
+  assert.equal(await page.getByRole('link', { name: 'Finish setup' }).count(), 0);
+
+  // An account from the Accounts screen.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts' }).click();
+  await page.getByRole('heading', { name: 'Accounts', exact: true }).waitFor();
+  await page.getByLabel('Address', { exact: true }).fill('second');
+  await page.getByLabel('Password', { exact: true }).fill('another long passphrase');
+  await page.getByLabel('Password again').fill('another long passphrase');
+  await page.getByLabel('Quota (optional)').fill('1G');
+  await page.getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('rowheader', { name: 'second@example.test' }).waitFor();
+  await screenshot('accounts');
+  const accounts = await adminOk<AccountInfo[]>(admin, 'accounts.list');
+  assert.deepEqual(
+    accounts.map((a) => [a.address, a.quotaBytes]),
+    [
+      ['me@example.test', null],
+      ['second@example.test', 1024 ** 3],
+    ],
+  );
+
+  // A message from swaks: in the live log view and the dashboard's counters.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Logs' }).click();
+  await page.getByRole('grid', { name: 'Log lines' }).waitFor();
+  const swaks = await run('swaks', ['--server', `127.0.0.1:${server.ports.smtp}`, '--from', 'bob@remote.test', '--to', 'me@example.test', '--header', 'Subject: hello from swaks', '--body', 'hi']);
+  assert.equal(swaks.code, 0, swaks.stdout + swaks.stderr);
+  const queueId = /queued as (\S+)/.exec(swaks.stdout)![1]!;
+  const row = page.getByRole('row').filter({ hasText: 'message accepted' });
+  await row.waitFor();
+  assert.match(await row.innerText(), new RegExp(`queueId=${queueId}`));
+  await page.getByRole('searchbox', { name: 'Search the log' }).fill('domain:remote.test');
+  await page.waitForFunction("document.querySelectorAll('.vrow').length === 1");
+  await row.click();
+  const detail = page.getByRole('complementary', { name: 'Log line details' });
+  await detail.getByRole('button', { name: queueId }).click();
+  await page.getByText(`id ${queueId}`).waitFor();
+  await screenshot('logs');
+  await page.getByRole('button', { name: 'Remove the id filter' }).click();
+  await page.getByRole('searchbox', { name: 'Search the log' }).fill('');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  const received = page.locator('.stat', { hasText: 'Received today' }).locator('.stat-value');
+  await page.waitForFunction(RECEIVED_IS_ONE);
+  assert.equal(await received.innerText(), '1');
+  await screenshot('dashboard');
+
+  for (const [name, heading] of [
+    ['domains', 'Domains'],
+    ['aliases', 'Aliases'],
+    ['dns', 'DNS for example.test'],
+    ['queue', 'Queue'],
+    ['settings', 'Settings'],
+  ] as const) {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: name === 'dns' ? 'DNS' : heading }).click();
+    await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+    await screenshot(name);
+  }
+
+  // The same UI in the dark theme at 1920x1080.
+  const dark = await openBrowser(t, { viewport: { width: 1920, height: 1080 }, colorScheme: 'dark' });
+  await dark.page.goto(admin.url);
+  await dark.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await dark.page.waitForFunction(RECEIVED_IS_ONE);
+  const bg = await dark.page.evaluate('getComputedStyle(document.documentElement).backgroundColor');
+  assert.equal(bg, 'rgb(14, 17, 22)', 'dark background from the OS preference');
+  await dark.screenshot('dashboard-dark-1920');
+  await dark.page.goto(`${admin.base}/#/logs`);
+  await dark.page.getByRole('row').filter({ hasText: 'message accepted' }).waitFor();
+  await dark.screenshot('logs-dark-1920');
+});
