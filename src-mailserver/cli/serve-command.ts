@@ -73,7 +73,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const start = async (cfg: Config): Promise<MailService> => {
     const started = await MailService.start({ dataDir, config: cfg, logger, ring: serverLog.ring, mode: 'headless', adminToken, requestRestart });
     serverLog.flush();
-    writeSync(1, JSON.stringify({ ready: true, ports: started.ports, admin: started.admin?.url ?? null }) + '\n');
+    writeSync(1, JSON.stringify({ ready: true, ports: started.ports, ...(started.admin?.url ? { admin: started.admin.url } : {}) }) + '\n');
     if (started.admin?.url) io.stderr.write(`Admin UI: ${started.admin.url}\n`);
     return started;
   };

@@ -54,7 +54,7 @@ test('as a normal user, port 25 fails with the fixes; the printed setcap command
   const refused = await run('setpriv', [...NOBODY, process.execPath, MAILSERVER_BIN, 'serve', ...args], { env });
   assert.equal(refused.code, 1);
   const node = realpathSync(process.execPath);
-  assert.match(refused.stderr, /mailserver serve: cannot listen on port 25 \(smtp\): permission denied\. Ways to fix it:/);
+  assert.match(refused.stderr, /mailserver serve: cannot listen on 127\.0\.7\.21:25 for smtp: permission denied \(or use --smtp-port with a port above 1024\)\. Ways to fix it:/);
   assert.ok(refused.stderr.includes('    sudo sysctl -w net.ipv4.ip_unprivileged_port_start=25\n'), refused.stderr);
   assert.ok(refused.stderr.includes(`    sudo setcap cap_net_bind_service=+ep ${process.execPath}\n`) || refused.stderr.includes(`+ep ${node}\n`), refused.stderr);
   assert.ok(refused.stderr.includes('    sudo iptables -t nat -A PREROUTING -p tcp --dport 25 -j REDIRECT --to-ports 2525'));
