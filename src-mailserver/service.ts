@@ -5,6 +5,9 @@
 import type { Logger } from 'pino';
 import { AdminService } from './admin/admin-service.js';
 import type { AdminContext } from './admin/context.js';
+import { certificateAdmin, dnsViews } from './admin/dns-view.js';
+import { queueAdmin } from './admin/queue-view.js';
+import { relayAdmin } from './admin/relay-view.js';
 import { Authenticator } from './auth/authenticator.js';
 import { DkimKeyStore } from './auth/dkim-keys.js';
 import { DkimSigner } from './auth/dkim-signer.js';
@@ -140,6 +143,7 @@ export class MailService {
       signer: dkimSigner,
       log: logger.child({ component: 'queue' }),
       trustedCa: options.trustedCa,
+      metrics,
     });
     const service = new MailService(dataDir, config, db, directory, store, tls, resolver, authenticator, logger, secrets, dkimSigner, queue, metrics, options);
     metrics.start();
@@ -298,6 +302,26 @@ export class MailService {
       incomingPaused: () => this.incomingPaused,
       setIncomingPaused: (paused) => this.setIncomingPaused(paused),
       requestRestart: this.options.requestRestart ?? null,
+      queue: queueAdmin(this.queue, this.options.ring ?? null),
+      ...dnsViews({
+        config: this.config,
+        db: this.db,
+        resolver: this.resolver,
+        relay: () => {
+          const relay = this.queue.relay.current();
+          return relay ? { host: relay.host, spfInclude: relay.spfInclude } : null;
+        },
+        runningPorts: () => this.ports,
+      }),
+      certificates: certificateAdmin(this.certificates, this.tls, this.dataDir, this.options.requestRestart ?? null),
+      relay: relayAdmin(this.queue.relay, this.config.hostname, () => {
+        const domain = this.directory.domains.list()[0];
+        return domain ? `postmaster@${domain.name}` : null;
+      }),
+      httpBase: () => {
+        const port = this.ports.http;
+        return port ? `http://${this.config.hostname}${port === 80 ? '' : `:${port}`}` : null;
+      },
     };
   }
 

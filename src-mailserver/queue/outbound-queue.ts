@@ -22,6 +22,7 @@ import { QueueStore } from './queue-store.js';
 import { RelayConfig } from './relay-settings.js';
 import { RemoteDelivery } from './remote-delivery.js';
 import { QueueScheduler, type QueueChange } from './scheduler.js';
+import type { MetricsSink } from '../metrics/mail-metrics.js';
 
 export interface OutboundQueueDeps {
   dataDir: string;
@@ -35,6 +36,8 @@ export interface OutboundQueueDeps {
   log: Logger;
   /** Extra CA certificates trusted for verified TLS (MTA-STS, a verifying relay). */
   trustedCa?: string[];
+  /** Counts deliveries for the dashboard. */
+  metrics?: MetricsSink;
 }
 
 export interface RecoveryReport {
@@ -88,6 +91,7 @@ export class OutboundQueue {
       bounces,
       log: deps.log,
       emit,
+      metrics: deps.metrics,
     });
     this.operations = new QueueOperations(this.store, this.files, {
       wake: () => this.scheduler.wake(),

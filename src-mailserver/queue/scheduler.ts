@@ -16,6 +16,7 @@ import type { QueueFiles } from './queue-files.js';
 import type { AttemptResult, QueuedMessage, QueuedRecipient, QueueStore } from './queue-store.js';
 import { relayApplies, type RelayConfig } from './relay-settings.js';
 import { closeSlot, type ConnectionSlot, type RemoteDelivery } from './remote-delivery.js';
+import type { MetricsSink } from '../metrics/mail-metrics.js';
 
 export type QueueChange = { type: 'added' | 'updated' | 'removed'; id: string } | { type: 'external' };
 
@@ -29,6 +30,8 @@ export interface SchedulerDeps {
   bounces: BounceSender;
   log: Logger;
   emit: (change: QueueChange) => void;
+  /** Counts remote deliveries, deferrals and failures for the dashboard. */
+  metrics?: MetricsSink;
   now?: () => number;
   random?: () => number;
 }
@@ -281,6 +284,7 @@ export class QueueScheduler {
     const results = outcomes.map((o) => this.toResult(o, message, now));
     this.deps.store.recordResults(results, now);
     this.logResults(message, job, outcomes, results);
+    if (job.route.kind !== 'local') for (const r of results) this.deps.metrics?.count(r.kind === 'sent' ? 'sent' : r.kind === 'deferred' ? 'deferred' : 'bounced');
     this.deps.emit({ type: 'updated', id: message.id });
     return results.some((r) => r.kind !== 'deferred');
   }

@@ -2,7 +2,7 @@
 // next retry, last error, size, age), a per-destination view by age as Postfix users expect, and
 // one message in detail with its recipients' remote replies in plain words, the history of
 // attempts, the header, links to its log lines, and the operations with confirmation.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { QueueItem, QueueItemDetail, QueueItemState, RemoteReply } from '../../src-mailserver/admin/contract.js';
 import { routeHref } from '../app/router.js';
 import { useQueue, useRouter, useStores, useToast } from '../app/stores.js';
@@ -231,6 +231,18 @@ function QueueDetail({ item }: { item: QueueItemDetail }) {
   const { queue } = useStores();
   const confirm = useConfirm();
   const toast = useToast();
+  const panel = useRef<HTMLElement>(null);
+  // Keyboard: the panel takes the focus when it opens; Escape closes it.
+  useEffect(() => {
+    panel.current?.focus();
+  }, [item.id]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !document.querySelector('dialog[open]')) void queue.getState().select(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [queue]);
   const run = async (a: (typeof ACTIONS)[number]) => {
     if (a.danger) {
       const ok = await confirm({
@@ -249,7 +261,7 @@ function QueueDetail({ item }: { item: QueueItemDetail }) {
     }
   };
   return (
-    <aside className="detail" aria-label={`Queued message ${item.id}`}>
+    <aside className="detail" aria-label={`Queued message ${item.id}`} ref={panel} tabIndex={-1}>
       <header className="detail-header">
         <h2 className="mono">{item.id}</h2>
         <button type="button" className="icon-button" aria-label="Close the details" onClick={() => void queue.getState().select(null)}>
@@ -291,40 +303,29 @@ function QueueDetail({ item }: { item: QueueItemDetail }) {
         ))}
       </div>
       <Card title="Recipients">
-        <table className="table compact">
-          <thead>
-            <tr>
-              <th scope="col">Address</th>
-              <th scope="col">State</th>
-              <th scope="col" className="num">
-                Tries
-              </th>
-              <th scope="col">Last reply</th>
-            </tr>
-          </thead>
-          <tbody>
-            {item.recipients.map((r) => (
-              <tr key={r.address}>
-                <td>{r.address}</td>
-                <td>
-                  <Badge tone={r.state === 'delivered' ? 'ok' : r.state === 'failed' ? 'error' : 'warning'}>{r.state}</Badge>
-                </td>
-                <td className="num">{r.attempts}</td>
-                <td>
-                  <Reply reply={r.lastReply} />
-                  {r.remoteHost && <span className="muted small"> ({r.remoteHost})</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul className="recipients">
+          {item.recipients.map((r) => (
+            <li key={r.address}>
+              <div className="recipient-head">
+                <strong>{r.address}</strong> <Badge tone={r.state === 'delivered' ? 'ok' : r.state === 'failed' ? 'error' : 'warning'}>{r.state}</Badge>{' '}
+                <span className="muted small">
+                  {r.attempts} {r.attempts === 1 ? 'try' : 'tries'}
+                  {r.remoteHost ? ` · ${r.remoteHost}` : ''}
+                  {r.nextAttemptAt && r.state !== 'delivered' ? ` · next ${formatRelative(r.nextAttemptAt)}` : ''}
+                </span>
+              </div>
+              <Reply reply={r.lastReply} />
+            </li>
+          ))}
+        </ul>
       </Card>
       {item.history.length > 0 && (
         <Card title="Attempts">
           <ol className="history">
             {item.history.map((h, i) => (
               <li key={i}>
-                <time>{formatDateTime(h.at)}</time> {h.recipient} via {h.host ?? '—'}: <Badge tone={h.result === 'delivered' ? 'ok' : h.result === 'failed' ? 'error' : 'warning'}>{h.result}</Badge>{' '}
+                <time>{formatDateTime(h.at)}</time> {h.recipient}
+                {h.host ? ` via ${h.host}` : ''}: <Badge tone={h.result === 'delivered' ? 'ok' : h.result === 'failed' ? 'error' : 'warning'}>{h.result}</Badge>{' '}
                 <Reply reply={h.reply} />
               </li>
             ))}

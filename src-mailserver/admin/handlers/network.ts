@@ -54,10 +54,12 @@ export const networkHandlers = [
     params: z.object({ address: z.string().trim().max(320).optional() }).strict(),
     run(ctx, { address }) {
       if (address && !ctx.directory.accounts.get(address)) throw new UserError(`no such account: ${address}`, 'not_found');
-      const { hostname, ports } = ctx.config;
+      const { hostname } = ctx.config;
+      // The ports that really listen (a setting of 0 picks one at start).
+      const ports = Object.fromEntries(ctx.listeners().map((l) => [l.name, l.state === 'running' ? l.port : null])) as Record<string, number | null>;
       const servers: ClientSetting[] = [];
-      const add = (protocol: ClientSetting['protocol'], port: number | null, security: ClientSetting['security'], recommended: boolean) => {
-        if (port !== null && port !== 0) servers.push({ protocol, host: hostname, port, security, recommended });
+      const add = (protocol: ClientSetting['protocol'], port: number | null | undefined, security: ClientSetting['security'], recommended: boolean) => {
+        if (port) servers.push({ protocol, host: hostname, port, security, recommended });
       };
       add('imap', ports.imaps, 'tls', true);
       add('imap', ports.imap, 'starttls', false);
@@ -72,7 +74,7 @@ export const networkHandlers = [
         username: address ?? 'the whole address, e.g. you@example.org',
         servers,
         autoconfigUrl: base && domain ? `${base}/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=${encodeURIComponent(address ?? `you@${domain}`)}` : null,
-        mobileconfigUrl: base && address ? `${base}/mobileconfig?emailaddress=${encodeURIComponent(address)}` : null,
+        mobileconfigUrl: base && address ? `${base}/mail.mobileconfig?emailaddress=${encodeURIComponent(address)}` : null,
       };
     },
   }),
