@@ -7,10 +7,10 @@ import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newAdminToken } from '../admin/http-transport.js';
-import { loadConfig, PORT_NAMES, type Config, type ConfigInput, type PortName } from '../config/config.js';
+import { loadConfig, PORT_NAMES, type ConfigInput, type PortName } from '../config/config.js';
 import { defaultDataDir, prepareDataDir } from '../config/data-dir.js';
 import { createServerLog } from '../log/logger.js';
-import { MailService } from '../service.js';
+import { ServerRunner } from '../server-runner.js';
 import { UsageError, type CliIo } from './io.js';
 
 export const SERVE_USAGE = `usage: mailserver serve [--data DIR] [--hostname NAME] [--listen ADDR] [--dns HOST[:PORT]]
@@ -68,44 +68,26 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   // One token for the whole process, so an open admin page survives a restart.
   const adminToken = io.env.MAILSERVER_ADMIN_TOKEN || newAdminToken();
 
-  let service: MailService;
-  let restarting: Promise<void> | null = null;
-  const start = async (cfg: Config): Promise<MailService> => {
-    const started = await MailService.start({ dataDir, config: cfg, logger, ring: serverLog.ring, mode: 'headless', adminToken, requestRestart });
-    serverLog.flush();
-    writeSync(1, JSON.stringify({ ready: true, ports: started.ports, ...(started.admin?.url ? { admin: started.admin.url } : {}) }) + '\n');
-    if (started.admin?.url) io.stderr.write(`Admin UI: ${started.admin.url}\n`);
-    return started;
-  };
-  /** Restart with DATA/config.json as it is now (the flags of this run still apply). */
-  function requestRestart(): void {
-    restarting ??= (async () => {
-      const previous = service.config;
-      const bound = { ...service.ports };
-      // A listener set to 0 (any free port) keeps the port it had, so open pages reconnect.
-      const keepPorts = (cfg: Config): Config => {
-        const ports = { ...cfg.ports };
-        for (const name of PORT_NAMES) if (ports[name] === 0 && bound[name]) ports[name] = bound[name]!;
-        return { ...cfg, ports };
-      };
-      await service.stop();
-      try {
-        service = await start(keepPorts(loadConfig(dataDir, overrides)));
-      } catch (err) {
-        logger.error({ err }, 'restart with the new settings failed; starting with the previous ones');
-        service = await start(keepPorts(previous));
-      }
-    })()
-      .catch((err: unknown) => {
-        logger.fatal({ err }, 'server did not restart');
-        serverLog.flush();
-        process.exit(1);
-      })
-      .finally(() => (restarting = null));
-  }
+  const runner = new ServerRunner({
+    dataDir,
+    overrides,
+    logger,
+    ring: serverLog.ring,
+    mode: 'headless',
+    adminToken,
+    onStarted(started) {
+      serverLog.flush();
+      writeSync(1, JSON.stringify({ ready: true, ports: started.ports, ...(started.admin?.url ? { admin: started.admin.url } : {}) }) + '\n');
+      if (started.admin?.url) io.stderr.write(`Admin UI: ${started.admin.url}\n`);
+    },
+    onFatal() {
+      serverLog.flush();
+      process.exit(1);
+    },
+  });
 
   try {
-    service = await start(config);
+    await runner.start(config);
   } catch (err) {
     logger.fatal({ err }, 'server did not start');
     serverLog.flush();
@@ -129,7 +111,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         resolve(0);
       }, 9500);
       deadline.unref();
-      void (restarting ?? Promise.resolve()).then(() => service.stop()).then(
+      void runner.stop().then(
         () => {
           clearTimeout(deadline);
           serverLog.flush();
