@@ -161,8 +161,11 @@ export function certificateAdmin(manager: CertificateManager | undefined, tls: T
       ];
     },
     async useSelfSigned() {
+      // Nothing to change when ACME is off already (the self-signed or the user's certificate stays).
+      if (!manager?.status().acmeEnabled) return;
       updateConfigFile(dataDir, (json) => ({ ...json, tls: { ...((json.tls as object) ?? {}), acme: { ...(((json.tls as { acme?: object })?.acme as object) ?? {}), enabled: false } } }));
-      restart?.();
+      // After the answer is sent: the restart closes this connection.
+      if (restart) setTimeout(restart, 50);
     },
     async requestAcme(email) {
       if (!restart) throw new UserError('this server cannot restart itself to start ACME', 'unavailable');
@@ -170,8 +173,9 @@ export function certificateAdmin(manager: CertificateManager | undefined, tls: T
         const tls = (json.tls as { acme?: Record<string, unknown> } | undefined) ?? {};
         return { ...json, tls: { ...tls, acme: { ...(tls.acme ?? {}), enabled: true, ...(email ? { email } : {}) } } };
       });
-      // The certificate manager reads the ACME setting when it starts: restart to order.
-      restart();
+      // The certificate manager reads the ACME setting when it starts: restart to order (after
+      // the answer is sent; the UI reconnects).
+      setTimeout(restart, 50);
     },
   };
 }

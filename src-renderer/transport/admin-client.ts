@@ -47,3 +47,16 @@ export class Listeners<T> {
     }
   }
 }
+
+/** Calls that meet a server restarting (connection refused, `server_unavailable`) are tried again for a while. */
+export async function retryWhileRestarting<T>(attempt: () => Promise<T>, options: { tries?: number; delayMs?: number } = {}): Promise<T> {
+  const tries = options.tries ?? 20;
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof AdminCallError) || err.code !== 'server_unavailable' || i >= tries) throw err;
+      await new Promise((r) => setTimeout(r, options.delayMs ?? 500));
+    }
+  }
+}

@@ -2,7 +2,7 @@
 // `POST /api/<method>` (the token travels in the cookie the server set), events arrive on the
 // WebSocket `/api/events`, which reconnects with backoff after a restart or a network blip.
 import type { AdminEvent, AdminMethod, AdminParams, AdminResponse, AdminResult } from '../../src-mailserver/admin/contract.js';
-import { AdminCallError, Listeners, unwrap, type AdminClient, type ConnectionState } from './admin-client.js';
+import { AdminCallError, Listeners, retryWhileRestarting, unwrap, type AdminClient, type ConnectionState } from './admin-client.js';
 
 export class HttpAdminClient implements AdminClient {
   readonly kind = 'http' as const;
@@ -21,7 +21,11 @@ export class HttpAdminClient implements AdminClient {
     return this.state;
   }
 
-  async call<M extends AdminMethod>(method: M, params: AdminParams<M>): Promise<AdminResult<M>> {
+  call<M extends AdminMethod>(method: M, params: AdminParams<M>): Promise<AdminResult<M>> {
+    return retryWhileRestarting(() => this.callOnce(method, params));
+  }
+
+  private async callOnce<M extends AdminMethod>(method: M, params: AdminParams<M>): Promise<AdminResult<M>> {
     let res: Response;
     try {
       res = await fetch(`${this.base}/api/${method}`, {

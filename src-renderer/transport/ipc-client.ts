@@ -2,7 +2,7 @@
 // the Electron main process, which hands them to the server's utility process; events come
 // back the same way. The connection is "open" while the main process says the server runs.
 import type { AdminEvent, AdminMethod, AdminParams, AdminResult, MailAdminBridge } from '../../src-mailserver/admin/contract.js';
-import { Listeners, unwrap, type AdminClient, type ConnectionState } from './admin-client.js';
+import { Listeners, retryWhileRestarting, unwrap, type AdminClient, type ConnectionState } from './admin-client.js';
 
 export class IpcAdminClient implements AdminClient {
   readonly kind = 'ipc' as const;
@@ -21,8 +21,8 @@ export class IpcAdminClient implements AdminClient {
     return this.state;
   }
 
-  async call<M extends AdminMethod>(method: M, params: AdminParams<M>): Promise<AdminResult<M>> {
-    return unwrap<AdminResult<M>>(await this.bridge.call(method, params ?? {}));
+  call<M extends AdminMethod>(method: M, params: AdminParams<M>): Promise<AdminResult<M>> {
+    return retryWhileRestarting(async () => unwrap<AdminResult<M>>(await this.bridge.call(method, params ?? {})));
   }
 
   subscribe(listener: (event: AdminEvent) => void): () => void {

@@ -16,9 +16,13 @@ export interface NodeChild extends ChildHandle {
   stderr(): string;
 }
 
-export function forkDesktopServer(args: string[], options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number; modulePath?: string } = {}): NodeChild {
+export function forkDesktopServer(
+  args: string[],
+  /** execArgv: [] runs compiled JavaScript without tsx. */
+  options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number; modulePath?: string; execArgv?: string[] } = {},
+): NodeChild {
   const child = fork(options.modulePath ?? DESKTOP_SERVER, args, {
-    execArgv: ['--import', 'tsx'],
+    execArgv: options.execArgv ?? ['--import', 'tsx'],
     env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: '', ...options.env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     uid: options.uid,
