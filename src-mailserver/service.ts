@@ -305,13 +305,11 @@ export class MailService {
       queue: queueAdmin(this.queue, this.options.ring ?? null),
       ...dnsViews({
         config: this.config,
-        db: this.db,
         resolver: this.resolver,
-        relay: () => {
-          const relay = this.queue.relay.current();
-          return relay ? { host: relay.host, spfInclude: relay.spfInclude } : null;
-        },
-        runningPorts: () => this.ports,
+        records: (domain) => this.dnsRecords(domain),
+        check: (domain) => this.dnsCheck(domain),
+        publicIp: (refresh) => (refresh ? this.detectPublicIp() : this.currentPublicIp()),
+        watchdog: this.publicIpWatchdog,
       }),
       certificates: certificateAdmin(this.certificates, this.tls, this.dataDir, this.options.requestRestart ?? null),
       relay: relayAdmin(this.queue.relay, this.config.hostname, () => {

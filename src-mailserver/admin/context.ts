@@ -49,6 +49,8 @@ export interface DnsAdmin {
 export interface NetworkAdmin {
   publicIp(refresh: boolean): Promise<PublicIpInfo>;
   port25Test(target?: string): Promise<Port25Result>;
+  /** Plain words when the public IP changed and DNS checks broke; null otherwise. */
+  warning?(): string | null;
 }
 
 export interface CertificateAdmin {

@@ -1,37 +1,34 @@
 // DNS records, live checks, the public IP, the port-25 test and certificates as the admin API
-// shows them, from the dns/ and tls/ subsystems: records and checks built like
-// `mailserver dns records|check` (the running ports, the relay in force), the last report per
-// domain kept for the dashboard and pushed as an event, the public IP detected at most every
-// five minutes unless asked, and ACME switched on or off in config.json with a restart.
-import { DkimKeyStore } from '../auth/dkim-keys.js';
-import type { Config } from '../config/config.js';
-import { UserError } from '../common/errors.js';
-import type { Db } from '../directory/database.js';
-import { runDnsChecks, type DnsCheckReport as DnsReport } from '../dns/checks/run-checks.js';
-import { mailSetupFor } from '../dns/mail-setup.js';
-import { formatPublicIp, type PublicAddresses } from '../dns/public-address.js';
-import { detectPublicIp, type PublicIpResult } from '../dns/public-ip.js';
-import { buildDomainRecords } from '../dns/records.js';
-import type { DnsResolver } from '../dns/resolver.js';
-import { zoneFileText } from '../dns/zone-file.js';
-import { updateConfigFile } from '../config/config.js';
-import type { CertificateManager } from '../tls/certificate-manager.js';
+// shows them, from the dns/ and tls/ subsystems: records and checks as dns/domain-setup.ts builds
+// them, the last report per domain (also the public IP watchdog's) kept for the dashboard and
+// pushed as an event, the watchdog's warning when the address changed, and ACME switched on or
+// off in config.json with a restart.
 import { X509Certificate } from 'node:crypto';
+import { updateConfigFile, type Config } from '../config/config.js';
+import { UserError } from '../common/errors.js';
+import type { DnsCheckReport as DnsReport } from '../dns/checks/run-checks.js';
+import type { DomainRecordsView } from '../dns/domain-setup.js';
+import { formatPublicIp } from '../dns/public-address.js';
+import type { PublicIpResult } from '../dns/public-ip.js';
+import type { DnsResolver } from '../dns/resolver.js';
+import type { PublicIpWatchdog, WatchdogStatus } from '../dns/watchdog.js';
+import type { CertificateManager } from '../tls/certificate-manager.js';
 import type { TlsProvider } from '../tls/tls-provider.js';
 import type { CertificateInfo, DnsCheckReport, Port25Result, PublicIpInfo } from './contract.js';
 import type { CertificateAdmin, DnsAdmin, NetworkAdmin } from './context.js';
 
-const PUBLIC_IP_TTL_MS = 5 * 60_000;
 const DAY = 86_400_000;
 
 export interface DnsViewDeps {
   config: Config;
-  db: Db;
   resolver: DnsResolver;
-  /** The relay in force now (it can change while the server runs). */
-  relay: () => { host: string; spfInclude?: string | null } | null;
-  runningPorts: () => Partial<Record<'imaps' | 'smtps' | 'pop3s' | 'https', number>>;
-  now?: () => number;
+  /** The records and checks as dns/domain-setup.ts makes them (service.ts). */
+  records(domain: string): Promise<DomainRecordsView>;
+  check(domain: string): Promise<DnsReport>;
+  /** The public IP the watchdog knows, or a fresh detection. */
+  publicIp(refresh: boolean): Promise<PublicIpResult>;
+  /** The public IP watchdog, when it runs: its reports and its warning (a changed address). */
+  watchdog?: Pick<PublicIpWatchdog, 'status' | 'on' | 'off'> | null;
 }
 
 export function toDnsReport(r: DnsReport): DnsCheckReport {
@@ -50,56 +47,27 @@ export function toDnsReport(r: DnsReport): DnsCheckReport {
 }
 
 export function dnsViews(deps: DnsViewDeps): { dns: DnsAdmin; network: NetworkAdmin } {
-  const now = deps.now ?? Date.now;
   const reports = new Map<string, DnsCheckReport>();
   const listeners = new Set<(r: DnsCheckReport) => void>();
-  let ip: { at: number; result: PublicIpResult } | null = null;
-
-  const publicIp = async (refresh = false): Promise<PublicIpResult> => {
-    if (!refresh && ip && now() - ip.at < PUBLIC_IP_TTL_MS) return ip.result;
-    const result = await detectPublicIp({ manual: deps.config.publicIp, echoUrl: deps.config.network.publicIpEchoUrl });
-    ip = { at: now(), result };
-    return result;
+  const remember = (r: DnsReport) => {
+    const report = toDnsReport(r);
+    reports.set(report.domain, report);
+    for (const l of listeners) l(report);
+    return report;
   };
-  const setupFor = async (domain: string) => {
-    const address = await publicIp();
-    const setup = mailSetupFor({
-      config: deps.config,
-      domain,
-      dkim: new DkimKeyStore(deps.db),
-      publicIp: address.addresses,
-      relay: deps.relay(),
-      runningPorts: deps.runningPorts(),
-    });
-    return { setup, records: buildDomainRecords(setup), address };
-  };
-  const checkContext = async (domain: string) => {
-    const { setup, records, address } = await setupFor(domain);
-    return {
-      setup,
-      expected: records,
-      resolver: deps.resolver,
-      publicIpDetail: address.detail,
-      port25: deps.config.network.port25TestHost,
-      dnsbls: deps.config.network.dnsbls,
-    };
-  };
+  // The watchdog re-runs every domain's checks when the public IP changes: keep and push them.
+  deps.watchdog?.on('status', (status: WatchdogStatus) => status.reports.forEach(remember));
 
   const dns: DnsAdmin = {
     async records(domain) {
-      const { records } = await setupFor(domain);
+      const view = await deps.records(domain);
       return {
         domain,
-        records: records.records.map((r) => ({ kind: r.group, name: r.name, type: r.type, value: r.value, ttl: r.ttl, importance: r.level, explanation: r.purpose })),
-        zoneFile: zoneFileText(records),
+        records: view.records.map((r) => ({ kind: r.group, name: r.name, type: r.type, value: r.value, ttl: r.ttl, importance: r.level, explanation: r.purpose })),
+        zoneFile: view.zoneText,
       };
     },
-    async check(domain) {
-      const report = toDnsReport(await runDnsChecks(await checkContext(domain)));
-      reports.set(domain, report);
-      for (const l of listeners) l(report);
-      return report;
-    },
+    check: async (domain) => remember(await deps.check(domain)),
     lastCheck: (domain) => reports.get(domain) ?? null,
     onReport(listener) {
       listeners.add(listener);
@@ -109,13 +77,13 @@ export function dnsViews(deps: DnsViewDeps): { dns: DnsAdmin; network: NetworkAd
 
   const network: NetworkAdmin = {
     async publicIp(refresh) {
-      const result = await publicIp(refresh);
+      const result = await deps.publicIp(refresh);
       const main = result.addresses.v4 ?? result.addresses.v6;
       const reverseNames = main ? (await deps.resolver.reverse(main)).map((n) => n.replace(/\.$/, '').toLowerCase()) : [];
       const hostname = deps.config.hostname.toLowerCase();
       const usable = reverseNames.find((n) => n.includes('.') && n !== 'localhost');
       return {
-        ip: main ? formatPublicIp(result.addresses as PublicAddresses) : null,
+        ip: main ? formatPublicIp(result.addresses) : null,
         source: result.source,
         reverseNames,
         suggestedHostname: usable ?? null,
@@ -124,8 +92,8 @@ export function dnsViews(deps: DnsViewDeps): { dns: DnsAdmin; network: NetworkAd
     },
     async port25Test() {
       const domain = deps.config.hostname.split('.').slice(1).join('.') || deps.config.hostname;
-      const report = await runDnsChecks(await checkContext(domain), ['port25']);
-      const check = report.checks[0]!;
+      const report = await deps.check(domain);
+      const check = report.checks.find((c) => c.id === 'port25')!;
       const names: Record<string, Port25Result['stages'][number]['name']> = { resolve: 'resolve', connect: 'connect', greeting: 'greeting', ehlo: 'greeting', starttls: 'starttls' };
       return {
         ok: check.status === 'ok',
@@ -133,6 +101,10 @@ export function dnsViews(deps: DnsViewDeps): { dns: DnsAdmin; network: NetworkAd
         stages: (check.steps ?? []).filter((s) => s.name in names).map((s) => ({ name: names[s.name]!, ok: s.ok, ms: s.ms, detail: s.detail })),
         explanation: check.status === 'ok' ? check.detail : [check.detail, check.fix].filter(Boolean).join(' '),
       };
+    },
+    warning() {
+      const status = deps.watchdog?.status();
+      return status && status.level === 'warning' && status.changedAt !== null ? status.message : null;
     },
   };
   return { dns, network };

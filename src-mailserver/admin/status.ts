@@ -92,6 +92,8 @@ export function buildStatus(ctx: AdminContext): ServerStatus {
       }
     }
   }
+  const ipWarning = ctx.network?.warning?.();
+  if (ipWarning) attention.push({ id: 'public-ip', severity: 'warning', title: 'The public IP changed', detail: ipWarning, link: 'dns' });
   if (!wizard.finished) attention.push({ id: 'setup', severity: 'warning', title: 'Setup is not finished', detail: 'The setup assistant resumes where you left it.', link: 'wizard' });
 
   let overall: OverallState = 'running';

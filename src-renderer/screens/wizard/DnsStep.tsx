@@ -35,7 +35,12 @@ export function DnsStep() {
       ) : (
         <>
           <p>Publish these records where your domain’s DNS is managed. The checks below repeat every 15 seconds until each required record is green.</p>
-          <h3>Checks</h3>
+          <div className="section-head">
+            <h3>Checks</h3>
+            <button type="button" className="button small" disabled={checking} onClick={() => void dns.getState().check(domain)}>
+              {checking ? 'Checking…' : 'Check now'}
+            </button>
+          </div>
           <DnsCheckList report={report ?? null} checking={checking} />
           <h3>Records</h3>
           {records ? <DnsRecordTable records={records} /> : <p className="muted">Loading…</p>}
