@@ -2,7 +2,6 @@
 // (and being retried), the desktop app is restarting the server after a crash, settings wait for
 // a restart.
 import { useEffect, useState } from 'react';
-import { formatRelative } from '../format.js';
 import { useSettings, useStatus, useStores, useToast } from './stores.js';
 
 export function Banners() {
@@ -35,7 +34,7 @@ export function Banners() {
         <div className={`banner ${supervisor.state === 'failed' ? 'error' : 'warning'}`} role="status">
           {supervisor.state === 'restarting' &&
             `The mail server stopped unexpectedly${supervisor.lastExit ? ` (exit code ${supervisor.lastExit.code ?? 'signal'})` : ''}; restarting ${
-              supervisor.nextStartAt ? formatRelative(supervisor.nextStartAt) : 'now'
+              supervisor.nextStartAt ? `in ${Math.max(0, Math.round((supervisor.nextStartAt - Date.now()) / 1000))} s` : 'now'
             } (restart ${supervisor.restarts}).`}
           {supervisor.state === 'starting' && 'The mail server is starting…'}
           {supervisor.state === 'stopped' && 'The mail server is stopped.'}

@@ -25,7 +25,8 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   const box = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
-  const programmatic = useRef(false);
+  // Where the list itself last scrolled to (following the end): scroll events there are not the user's.
+  const programmaticTop = useRef<number | null>(null);
   const total = items.length * rowHeight;
 
   useEffect(() => {
@@ -42,9 +43,9 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     if (!el || !follow) return;
     const target = Math.max(0, total - el.clientHeight);
     if (Math.abs(el.scrollTop - target) > 1) {
-      programmatic.current = true;
       el.scrollTop = target;
-      setScrollTop(target);
+      programmaticTop.current = el.scrollTop;
+      setScrollTop(el.scrollTop);
     }
   }, [follow, total]);
 
@@ -52,11 +53,9 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     const el = box.current;
     if (!el) return;
     setScrollTop(el.scrollTop);
-    if (programmatic.current) {
-      programmatic.current = false;
-      return;
-    }
-    const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight;
+    if (programmaticTop.current !== null && Math.abs(el.scrollTop - programmaticTop.current) < 2) return;
+    programmaticTop.current = null;
+    const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 2 * rowHeight;
     if (atEnd) props.onReachEnd?.();
     else props.onScrollAway?.();
   };

@@ -115,7 +115,8 @@ test('settings go to config.json; the wizard resumes after a restart; pausing cl
   const dir = await makeTempDir();
   t.after(() => dir.remove());
   const dataDir = dir.path;
-  const first = await startTestServer(t, { dataDir });
+  // No public IP watchdog: its first check may still write to the data dir after stop().
+  const first = await startTestServer(t, { dataDir, config: { network: { publicIpWatchMinutes: 0 } } });
   let api = caller(first);
   const before: Settings = await api.ok('settings.get', {});
   assert.equal(before.desktop.closeToTray, true);
@@ -144,11 +145,33 @@ test('settings go to config.json; the wizard resumes after a restart; pausing cl
   assert.equal(await transport.verify(), true);
 
   await first.stop();
-  const second = await startTestServer(t, { dataDir });
+  const second = await startTestServer(t, { dataDir, config: { network: { publicIpWatchMinutes: 0 } } });
   api = caller(second);
   assert.deepEqual(await api.ok('wizard.get', {}), saved);
   const status: ServerStatus = await api.ok('status.get', {});
   assert.ok(status.attention.some((a) => a.id === 'setup'));
   await api.ok('wizard.save', { finished: true });
   assert.equal((await api.ok('status.get', {})).setupComplete, true);
+  await second.stop();
+});
+
+test('certificates: ACME is switched on in config.json and the server restarts to order; self-signed when already so changes nothing', async (t) => {
+  let restarts = 0;
+  const server = await startTestServer(t, { service: { requestRestart: () => restarts++ } });
+  const api = caller(server);
+  const [cert] = await api.ok('certificates.list', {});
+  assert.equal(cert!.source, 'self-signed');
+  assert.deepEqual(cert!.names, ['mail.example.test']);
+  assert.ok(cert!.daysLeft > 700);
+  assert.equal(cert!.acme, undefined);
+  await api.ok('certificates.useSelfSigned', {});
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(restarts, 0, 'nothing to change');
+  assert.equal((await api.err('certificates.requestAcme', { email: 'not an address' })).code, 'invalid');
+  await api.ok('certificates.requestAcme', { email: 'me@example.test' });
+  assert.equal(restarts, 0, 'the answer goes out before the restart');
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(restarts, 1);
+  const file = JSON.parse(readFileSync(join(server.dataDir, 'config.json'), 'utf8'));
+  assert.deepEqual(file.tls, { acme: { enabled: true, email: 'me@example.test' } });
 });

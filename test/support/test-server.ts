@@ -19,7 +19,7 @@ export interface TestServerOptions {
   /** An existing data dir (for restart tests); otherwise a fresh temp dir. */
   dataDir?: string;
   /** Extra MailService options (secret store, trusted CA certificates). */
-  service?: Pick<ServiceOptions, 'secrets' | 'trustedCa'>;
+  service?: Pick<ServiceOptions, 'secrets' | 'trustedCa' | 'requestRestart'>;
 }
 
 export interface TestServer {
