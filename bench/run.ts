@@ -5,7 +5,7 @@
 //                    [--keep] [--workdir DIR] [--stack ours|classic]
 // --quick runs smaller sizes and 1 round (a smoke run); results are written only for full runs
 // unless --write is given. --stack measures one stack only (for profiling; no ratios). Needs root (Postfix's master) and `npm run bench:setup`.
-import { chmod, mkdtemp, rm, mkdir } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { hashPassword } from '../src-mailserver/auth/passwords.js';
 import { ClassicStack } from './classic-stack.js';
 import { OurStack, provisionOurs, type SeedMailbox } from './our-stack.js';
 import { machineInfo, table, writeReport, type RunInfo, type WorkloadResult } from './report.js';
-import { allLocalParts, benchUsers, MailboxPool, PASSWORD, type Stack } from './stack.js';
+import { allLocalParts, benchUsers, DOMAIN, MailboxPool, PASSWORD, type Stack } from './stack.js';
 import { runOk } from './support/proc.js';
 import { smtpIngestWorkloads } from './smtp-ingest.js';
 import type { BenchContext } from './context.js';
@@ -54,8 +54,6 @@ async function main(): Promise<void> {
   const dovecotVersion = (await runOk('dovecot', ['--version'])).trim();
   const work = values.workdir ?? (await mkdtemp(join(tmpdir(), 'homemail-bench-')));
   await chmod(work, 0o755); // the classic stack's daemons run as other users
-  await mkdir(join(work, 'ours'), { recursive: true });
-  await mkdir(join(work, 'classic'), { recursive: true });
 
   const sizes = quick
     ? { bigMailbox: 10_000, mixedMailbox: 300, mixedSeconds: 5, idleConnections: 200 }
@@ -69,23 +67,40 @@ async function main(): Promise<void> {
   const stacks: Stack[] = [];
   let sink: Awaited<ReturnType<typeof startSink>> | null = null;
   try {
-    log(`work dir ${work}; provisioning our data dir and seeding ${seed.reduce((n, s) => n + s.count, 0)} messages through our store`);
-    const hash = await hashPassword(PASSWORD);
     const dataDir = join(work, 'ours', 'data');
-    await mkdir(dataDir, { recursive: true });
     const local = allLocalParts(users);
-    await provisionOurs(dataDir, local, hash, seed, (n) => log(`seeded ${n}`));
+    // With --workdir, a data dir provisioned for the same users and seed is reused (development).
+    const marker = join(work, 'ours', 'provisioned.json');
+    const fingerprint = JSON.stringify({ local, seed });
+    const prior = (await readFile(marker, 'utf8').then(JSON.parse, () => null)) as { fingerprint: string; hash: string } | null;
+    let hash: string;
+    if (prior && prior.fingerprint === fingerprint) {
+      hash = prior.hash;
+      log(`work dir ${work}; reusing the provisioned data dir`);
+    } else {
+      log(`work dir ${work}; provisioning our data dir and seeding ${seed.reduce((n, s) => n + s.count, 0)} messages through our store`);
+      hash = await hashPassword(PASSWORD);
+      await rm(join(work, 'ours'), { recursive: true, force: true });
+      await rm(join(work, 'classic'), { recursive: true, force: true });
+      await mkdir(dataDir, { recursive: true });
+      await provisionOurs(dataDir, local, hash, seed, (n) => log(`seeded ${n}`));
+      await writeFile(marker, JSON.stringify({ fingerprint, hash }));
+    }
     if (groups.has('outbound')) sink = await startSink(join(work, 'sink'));
-    log('starting our server');
-    const ours = await OurStack.start(dataDir);
-    stacks.push(ours);
-    log('starting Postfix + Dovecot (copying the seeded Maildirs)');
-    const seeded = new Map(seed.map((s) => [s.user, ours.maildir(s.user)]));
-    const classic = await ClassicStack.start(join(work, 'classic'), local, hash, seeded);
-    stacks.push(classic);
+    if (values.stack !== 'classic') {
+      log('starting our server');
+      stacks.push(await OurStack.start(dataDir));
+    }
+    if (values.stack !== 'ours') {
+      log('starting Postfix + Dovecot (copying the seeded Maildirs)');
+      const seeded = new Map(seed.map((s) => [s.user, join(dataDir, 'mail', DOMAIN, s.user)]));
+      await rm(join(work, 'classic'), { recursive: true, force: true });
+      await mkdir(join(work, 'classic'));
+      stacks.push(await ClassicStack.start(join(work, 'classic'), local, hash, seeded));
+    }
 
     const ctx: BenchContext = {
-      stacks: values.stack ? stacks.filter((s) => s.name === values.stack) : stacks,
+      stacks,
       rounds,
       quick,
       pools: new Map(stacks.map((s) => [s, new MailboxPool(users.ingest)])),
