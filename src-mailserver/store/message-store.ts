@@ -19,6 +19,7 @@ import { KeywordTable } from './keywords.js';
 import { accountMaildir } from './maildir.js';
 import { MailboxIndex, type Mailbox } from './mailbox-index.js';
 import { MailboxLocks } from './mailbox-lock.js';
+import { MailboxSnapshots } from './mailbox-snapshot.js';
 import { createMailbox, deleteMailbox, renameMailbox, subscribe, subscriptions, unsubscribe } from './mailbox-ops.js';
 import { reconcileMailbox, type ReconcileReport } from './reconcile.js';
 import { cleanIncoming, SpoolWriter } from './spool.js';
@@ -41,6 +42,8 @@ export class MessageStore implements StoreContext {
   readonly locks = new MailboxLocks();
   readonly keywords: KeywordTable;
   readonly delivery: LocalDelivery;
+  /** In-memory UID/flag snapshots of mailboxes, shared by sessions (mailbox-snapshot.ts). */
+  readonly snapshots: MailboxSnapshots;
 
   constructor(
     readonly dataDir: string,
@@ -50,6 +53,7 @@ export class MessageStore implements StoreContext {
     this.index = new MailboxIndex(db);
     this.keywords = new KeywordTable(db);
     this.delivery = new LocalDelivery(this);
+    this.snapshots = new MailboxSnapshots(db);
   }
 
   maildirOf(account: Account): string {

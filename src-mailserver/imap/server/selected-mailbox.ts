@@ -24,6 +24,8 @@ export interface SyncOptions {
 export class SelectedMailbox {
   private uids: Uint32Array;
   private length: number;
+  /** `uids` is shared with the store's snapshot (or other sessions): copy before changing it. */
+  private shared: boolean;
   /** Flag changes and new messages up to this MODSEQ have been reported. */
   private seenModseq: number;
   /** Expunges up to this MODSEQ have been reported. */
@@ -39,12 +41,16 @@ export class SelectedMailbox {
     private readonly db: Db,
     public mailbox: Mailbox,
     readonly readOnly: boolean,
+    /** The mailbox's UIDs as of a MODSEQ, from the store's snapshot (shared, copied on change); read here when absent. */
+    snapshot?: { uids: Uint32Array; modseq: number },
   ) {
-    this.uids = mailboxUids(db, mailbox.id);
+    this.uids = snapshot?.uids ?? mailboxUids(db, mailbox.id);
+    this.shared = snapshot !== undefined;
     this.length = this.uids.length;
     const state = this.state();
-    this.seenModseq = state.highestmodseq;
-    this.expungeModseq = state.highestmodseq;
+    const asOf = snapshot ? Math.min(snapshot.modseq, state.highestmodseq) : state.highestmodseq;
+    this.seenModseq = asOf;
+    this.expungeModseq = asOf;
     this.claimRecent(0);
   }
 
@@ -155,6 +161,10 @@ export class SelectedMailbox {
   removeUids(removed: number[], qresync: boolean): string[] {
     const gone = new Set(removed);
     const seqs: number[] = [];
+    if (this.shared) {
+      this.uids = this.uids.slice(0, this.length);
+      this.shared = false;
+    }
     let w = 0;
     for (let r = 0; r < this.length; r++) {
       const u = this.uids[r]!;
@@ -168,10 +178,11 @@ export class SelectedMailbox {
   }
 
   private appendUids(uids: number[]): void {
-    if (this.length + uids.length > this.uids.length) {
+    if (this.shared || this.length + uids.length > this.uids.length) {
       const bigger = new Uint32Array(Math.max(16, (this.length + uids.length) * 2));
       bigger.set(this.uids.subarray(0, this.length));
       this.uids = bigger;
+      this.shared = false;
     }
     for (const u of uids) this.uids[this.length++] = u;
   }

@@ -6,6 +6,7 @@ import { expungedSince, indexColumnsForUids, rowsForUids } from '../../../store/
 import type { FetchAttribute, SequenceSet } from '../../protocol/command-types.js';
 import { sequenceSetText } from '../../protocol/compose.js';
 import { setContains } from '../../protocol/reader.js';
+import { fetchFromSnapshot, snapshotItems } from '../fetch/fetch-flags.js';
 import { fetchMessage, indexOnlyLine, planFetch, setsSeen } from '../fetch/fetch-message.js';
 import { accountOf } from '../mailbox-access.js';
 import { bad, ok, type CommandSpec } from '../session.js';
@@ -31,6 +32,12 @@ export const fetchCommand: CommandSpec<FetchCommand> = {
       const star = view.lastUid;
       const gone = expungedSince(store.db, view.mailbox.id, c.changedSince!).filter((u) => c.set.kind === 'set' && setContains(c.set, u, star));
       if (gone.length > 0) await conn.send(`* VANISHED (EARLIER) ${sequenceSetText(gone)}\r\n`);
+    }
+    const items = snapshotItems(plan);
+    const snapshot = items ? store.snapshots.get(view.mailbox.id) : null;
+    if (items && snapshot) {
+      await fetchFromSnapshot(conn, snapshot, view, seqs, items, { modseq: plan.modseq, changedSince: c.changedSince, rev1: !session.rev2 });
+      return ok('Fetch completed.');
     }
     const uids = view.uidsOf(seqs);
     if (!plan.needsMeta && !plan.needsFile) {

@@ -2,7 +2,7 @@
 // RFC 7162 §3.1.2.1 HIGHESTMODSEQ and CONDSTORE parameter, §3.2.5 QRESYNC parameter with
 // VANISHED (EARLIER) and the flag changes since the client's MODSEQ).
 import type { Mailbox } from '../../../store/mailbox-index.js';
-import { changedSince, expungedSince, firstUnseenUid, mailboxCounts } from '../../../store/message-rows.js';
+import { changedSince, expungedSince, firstUnseenUid } from '../../../store/message-rows.js';
 import type { QresyncParams } from '../../protocol/command-types.js';
 import { astring, sequenceSetText } from '../../protocol/compose.js';
 import { mailboxFlags, requireMailbox } from '../mailbox-access.js';
@@ -34,14 +34,14 @@ async function select(ctx: CommandContext<SelectCommand>, readOnly: boolean): Pr
   }
   const mailbox = requireMailbox(ctx, command.mailbox);
   if (command.condstore) session.condstore = true;
-  const view = new SelectedMailbox(ctx.services.store.db, mailbox, readOnly);
-  const counts = mailboxCounts(ctx.services.store.db, mailbox.id);
+  const snapshot = ctx.services.store.snapshots.get(mailbox.id);
+  const view = new SelectedMailbox(ctx.services.store.db, mailbox, readOnly, snapshot ? { uids: snapshot.uidList(), modseq: snapshot.modseq } : undefined);
   const flags = mailboxFlags(ctx, mailbox);
   const lines = [`* ${view.exists} EXISTS`];
   if (!session.rev2) lines.push(`* ${view.recentCount} RECENT`);
   lines.push(`* FLAGS (${flags})`);
   lines.push(readOnly ? '* OK [PERMANENTFLAGS ()] Read-only mailbox.' : `* OK [PERMANENTFLAGS (${flags} \\*)] Flags permitted.`);
-  if (!session.rev2 && counts.unseen > 0) {
+  if (!session.rev2) {
     const uid = firstUnseenUid(ctx.services.store.db, mailbox.id);
     const seq = uid === null ? 0 : view.seqOf(uid);
     if (seq > 0) lines.push(`* OK [UNSEEN ${seq}] First unseen.`);

@@ -1,0 +1,64 @@
+// FETCH of UID, FLAGS and MODSEQ only (RFC 9051 §6.4.5, RFC 7162 §3.1.4): answered from the
+// store's mailbox snapshot (typed arrays) instead of index rows, composing the responses in one
+// loop. The common sync of a large mailbox (`UID FETCH 1:* (FLAGS)`) costs no table scan.
+// Responses are item for item what fetch-message.ts composes for the same attributes.
+import type { MailboxSnapshot } from '../../../store/mailbox-snapshot.js';
+import type { ConnectionControl } from '../session.js';
+import { flagsText } from '../flags.js';
+import type { SelectedMailbox } from '../selected-mailbox.js';
+import type { FetchPlan } from './fetch-message.js';
+
+type Item = 'UID' | 'FLAGS';
+
+/** The items of each response, in order, when every attribute is one a snapshot holds; else null. */
+export function snapshotItems(plan: FetchPlan): Item[] | null {
+  if (plan.needsMeta || plan.needsFile) return null;
+  const items: Item[] = plan.uid ? ['UID'] : [];
+  for (const a of plan.attributes) {
+    if (a.type === 'UID' || a.type === 'FLAGS') {
+      if (!items.includes(a.type)) items.push(a.type);
+    } else if (a.type !== 'MODSEQ') return null;
+  }
+  return items;
+}
+
+export async function fetchFromSnapshot(
+  conn: Pick<ConnectionControl, 'send'>,
+  snapshot: MailboxSnapshot,
+  view: SelectedMailbox,
+  seqs: number[],
+  items: Item[],
+  options: { modseq: boolean; changedSince: number | null; rev1: boolean },
+): Promise<void> {
+  const flagTexts = new Map<string, string>();
+  let out = '';
+  let j = 0;
+  for (const seq of seqs) {
+    const uid = view.uidAt(seq);
+    // seqs ascend, so UIDs do: walk the snapshot forward.
+    while (j < snapshot.length && snapshot.uids[j]! < uid) j++;
+    if (j >= snapshot.length || snapshot.uids[j] !== uid) continue; // expunged meanwhile: no response, as for a missing row
+    const modseq = snapshot.modseqs[j]!;
+    if (options.changedSince !== null && modseq <= options.changedSince) continue;
+    let line = `* ${seq} FETCH (`;
+    for (let k = 0; k < items.length; k++) {
+      if (k > 0) line += ' ';
+      if (items[k] === 'UID') line += `UID ${uid}`;
+      else {
+        const keywords = snapshot.keywords.size > 0 ? snapshot.keywordsOf(uid) : '';
+        const recent = options.rev1 && view.isRecent(uid);
+        const key = `${snapshot.flags[j]}|${recent ? 1 : 0}|${keywords}`;
+        let text = flagTexts.get(key);
+        if (text === undefined) flagTexts.set(key, (text = flagsText(snapshot.flags[j]!, keywords, recent)));
+        line += `FLAGS ${text}`;
+      }
+    }
+    if (options.modseq) line += `${items.length > 0 ? ' ' : ''}MODSEQ (${modseq})`;
+    out += line + ')\r\n';
+    if (out.length >= 64 * 1024) {
+      await conn.send(out);
+      out = '';
+    }
+  }
+  if (out) await conn.send(out);
+}
