@@ -90,6 +90,12 @@ export class ImapClient {
           if (Number.isInteger(n)) literal = n;
         }
       }
+      // An untagged response that is not being collected is only counted: no string is made.
+      if (!collect && !this.continuing && literal < 0 && this.pending && buf[pos] === 0x2a && buf[pos + 1] === 0x20) {
+        this.pending.untagged++;
+        pos = nl + 1;
+        continue;
+      }
       // The first segment of a response says what it is; later ones matter only when collecting.
       if (collect || !this.continuing) this.parts.push(buf.toString('latin1', pos, end));
       pos = nl + 1;

@@ -128,6 +128,7 @@ export class SelectedMailbox {
     if (set.kind === 'saved') {
       return this.saved.map((u) => this.seqOf(u)).filter((s) => s > 0).sort((a, b) => a - b);
     }
+    if (set.ranges.length === 1) return this.resolveRange(set.ranges[0]!, uid);
     const out = new Set<number>();
     if (uid) {
       const max = this.lastUid;
@@ -151,6 +152,26 @@ export class SelectedMailbox {
     }
     const seqs = [...out];
     return seqs.length > 1 && set.ranges.length > 1 ? seqs.sort((x, y) => x - y) : seqs;
+  }
+
+  /** One range (`1:*`, the common case): ascending and unique without a set. */
+  private resolveRange([a0, b0]: [number, number], uid: boolean): number[] | null {
+    const out: number[] = [];
+    if (uid) {
+      const max = this.lastUid;
+      const a = a0 === 0 ? max : a0;
+      const b = b0 === 0 ? max : b0;
+      const hi = Math.max(a, b);
+      for (let i = this.lowerBound(Math.min(a, b)); i < this.length && this.uids[i]! <= hi; i++) out.push(i + 1);
+      return out;
+    }
+    if (this.length === 0) return null;
+    const a = a0 === 0 ? this.length : a0;
+    const b = b0 === 0 ? this.length : b0;
+    const hi = Math.max(a, b);
+    if (hi > this.length) return null;
+    for (let s = Math.min(a, b); s <= hi; s++) out.push(s);
+    return out;
   }
 
   uidsOf(seqs: number[]): number[] {

@@ -30,35 +30,44 @@ export async function fetchFromSnapshot(
   items: Item[],
   options: { modseq: boolean; changedSince: number | null; rev1: boolean },
 ): Promise<void> {
-  const flagTexts = new Map<string, string>();
+  // FLAGS texts by flag bits (+256 when \Recent); messages with keywords are composed each time.
+  const flagTexts: string[] = [];
+  const uidFirst = items[0] === 'UID';
+  const withFlags = items.includes('FLAGS');
+  const withUid = items.includes('UID');
+  const { uids, flags, modseqs } = snapshot;
+  const count = snapshot.length;
+  const hasKeywords = snapshot.keywords.size > 0;
+  // Flags and keywords are atoms (ASCII); a keyword stored from elsewhere is sent as UTF-8 anyway.
+  const encoding = hasKeywords ? 'utf8' : 'latin1';
   let out = '';
   let j = 0;
   for (const seq of seqs) {
     const uid = view.uidAt(seq);
     // seqs ascend, so UIDs do: walk the snapshot forward.
-    while (j < snapshot.length && snapshot.uids[j]! < uid) j++;
-    if (j >= snapshot.length || snapshot.uids[j] !== uid) continue; // expunged meanwhile: no response, as for a missing row
-    const modseq = snapshot.modseqs[j]!;
+    while (j < count && uids[j]! < uid) j++;
+    if (j >= count || uids[j] !== uid) continue; // expunged meanwhile: no response, as for a missing row
+    const modseq = modseqs[j]!;
     if (options.changedSince !== null && modseq <= options.changedSince) continue;
-    let line = `* ${seq} FETCH (`;
-    for (let k = 0; k < items.length; k++) {
-      if (k > 0) line += ' ';
-      if (items[k] === 'UID') line += `UID ${uid}`;
+    let flagPart = '';
+    if (withFlags) {
+      const recent = options.rev1 && view.isRecent(uid);
+      const keywords = hasKeywords ? snapshot.keywordsOf(uid) : '';
+      if (keywords) flagPart = 'FLAGS ' + flagsText(flags[j]!, keywords, recent);
       else {
-        const keywords = snapshot.keywords.size > 0 ? snapshot.keywordsOf(uid) : '';
-        const recent = options.rev1 && view.isRecent(uid);
-        const key = `${snapshot.flags[j]}|${recent ? 1 : 0}|${keywords}`;
-        let text = flagTexts.get(key);
-        if (text === undefined) flagTexts.set(key, (text = flagsText(snapshot.flags[j]!, keywords, recent)));
-        line += `FLAGS ${text}`;
+        const key = flags[j]! + (recent ? 256 : 0);
+        flagPart = flagTexts[key] ??= 'FLAGS ' + flagsText(flags[j]!, '', recent);
       }
     }
-    if (options.modseq) line += `${items.length > 0 ? ' ' : ''}MODSEQ (${modseq})`;
+    let line = '* ' + seq + ' FETCH (';
+    if (withUid && withFlags) line += uidFirst ? 'UID ' + uid + ' ' + flagPart : flagPart + ' UID ' + uid;
+    else line += withUid ? 'UID ' + uid : flagPart;
+    if (options.modseq) line += (items.length > 0 ? ' ' : '') + 'MODSEQ (' + modseq + ')';
     out += line + ')\r\n';
     if (out.length >= 64 * 1024) {
-      await conn.send(out);
+      await conn.send(Buffer.from(out, encoding));
       out = '';
     }
   }
-  if (out) await conn.send(out);
+  if (out) await conn.send(Buffer.from(out, encoding));
 }
