@@ -46,7 +46,7 @@ export async function startSink(dir: string): Promise<Sink> {
   };
 }
 
-export async function outbound(stack: Stack, sink: Sink, spec: { messages: number; senders: string[]; runId: string }): Promise<{ perSecond: number; seconds: number }> {
+export async function outbound(stack: Stack, sink: Sink, spec: { messages: number; senders: string[]; runId: string }): Promise<{ perSecond: number; seconds: number; handedInSeconds: number }> {
   const sessions = spec.senders.length;
   const senderOf = (i: number) => `${spec.senders[i % sessions]}@${DOMAIN}`;
   const bodies = Array.from({ length: spec.messages }, (_, i) =>
@@ -71,6 +71,7 @@ export async function outbound(stack: Stack, sink: Sink, spec: { messages: numbe
       }
     }),
   );
+  const handedIn = (performance.now() - started) / 1000;
   const deadline = Date.now() + 600_000;
   while (sink.received() - baseline < spec.messages) {
     if (Date.now() > deadline) throw new Error(`${stack.name}: the sink got ${sink.received() - baseline} of ${spec.messages} messages in 10 minutes`);
@@ -78,7 +79,7 @@ export async function outbound(stack: Stack, sink: Sink, spec: { messages: numbe
   }
   const seconds = (performance.now() - started) / 1000;
   if (sink.received() - baseline !== spec.messages) throw new Error(`${stack.name}: the sink got ${sink.received() - baseline} messages, expected ${spec.messages}`);
-  return { perSecond: spec.messages / seconds, seconds };
+  return { perSecond: spec.messages / seconds, seconds, handedInSeconds: handedIn };
 }
 
 export async function outboundWorkloads(ctx: BenchContext, sink: Sink): Promise<WorkloadResult[]> {
