@@ -36,7 +36,8 @@ import { TlsProvider } from './tls/tls-provider.js';
 import { AcmeChallengeStore } from './tls/acme-challenges.js';
 import { CertificateManager } from './tls/certificate-manager.js';
 import { WebListener } from './http/web-listener.js';
-import { createInboundTrust, loginLimiterPolicy } from './spam/inbound-trust.js';
+import { createBayesTrainer, createInboundTrust, loginLimiterPolicy } from './spam/inbound-trust.js';
+import type { BayesTrainer } from './spam/bayes-training.js';
 import { checkDomain, domainRecords, type DomainRecordsView } from './dns/domain-setup.js';
 import type { DnsCheckReport } from './dns/checks/run-checks.js';
 import { detectPublicIp, type PublicIpResult } from './dns/public-ip.js';
@@ -84,6 +85,8 @@ export class MailService {
   private stopping: Promise<void> | null = null;
   /** Pending ACME HTTP-01 challenges, answered by the port-80 listener. */
   readonly acmeChallenges = new AcmeChallengeStore();
+  /** Trains each user's spam classifier when they move mail into or out of Junk; null when Bayes is off. */
+  bayesTrainer: BayesTrainer | null = null;
   /** The certificate in use (user files, ACME or self-signed) and its renewal. */
   certificates!: CertificateManager;
   /** Watches the public IP and re-runs the DNS checks when it changes; null when turned off. */
@@ -161,6 +164,8 @@ export class MailService {
         now: options.now,
       });
       await service.certificates.load();
+      service.bayesTrainer = createBayesTrainer({ config, db, directory, store, log: logger.child({ component: 'spam' }) });
+      service.bayesTrainer?.start();
       await service.startListeners();
       service.certificates.startRenewals();
       service.startPublicIpWatchdog();
@@ -366,6 +371,7 @@ export class MailService {
       this.publicIpWatchdog?.stop();
       this.admin?.stopEvents();
       await Promise.allSettled(this.listeners.map((l) => l.stop()));
+      await this.bayesTrainer?.stop();
       await this.queue.stop().catch((err: unknown) => this.log.error({ err }, 'queue did not stop cleanly'));
       this.metrics.stop();
       this.store.endRun();

@@ -1,7 +1,8 @@
 // Builds the port-25 trust machinery from the configuration: the abuse guard (limits,
 // greylisting, greeting pause) and the message filter (authentication, spam score, Bayes), wired
 // so that clients the filter finds listed or spamming get the guard's greeting pause next time.
-// Also the failed-login limiter's policy, shared by every protocol.
+// Also the Bayes trainer fed by the store's change bus, and the failed-login limiter's policy,
+// shared by every protocol.
 import type { Logger } from 'pino';
 import { Greylist } from '../abuse/greylist.js';
 import { InboundGuard } from '../abuse/inbound-guard.js';
@@ -12,6 +13,9 @@ import type { Db } from '../directory/database.js';
 import type { Directory } from '../directory/directory.js';
 import type { DnsResolver } from '../dns/resolver.js';
 import { BayesClassifier } from './bayes.js';
+import { BayesTrainer } from './bayes-training.js';
+import type { MessageStore } from '../store/message-store.js';
+import { rowsForUids } from '../store/message-rows.js';
 import { DnsLookups } from './dns-lookups.js';
 import { InboundFilter } from './inbound-filter.js';
 
@@ -61,4 +65,30 @@ export function loginLimiterPolicy(config: Config): LimiterPolicy {
     accountLockMs: l.accountLockSeconds * 1000,
     maxLockMs: l.maxLockSeconds * 1000,
   };
+}
+
+/** The trainer of every user's classifier, listening to the store; null when Bayes is off. */
+export function createBayesTrainer(deps: { config: Config; db: Db; directory: Directory; store: MessageStore; log: Logger }): BayesTrainer | null {
+  const { config, directory, store } = deps;
+  if (!config.spam.enabled || !config.spam.bayes.enabled) return null;
+  return new BayesTrainer({
+    subscribe: (listener) => store.changes.subscribeAll(listener),
+    async readMessageHead(accountId, mailboxId, uid, maxBytes) {
+      const account = directory.accounts.byId(accountId);
+      const mailbox = store.index.mailboxById(mailboxId);
+      const row = mailbox ? rowsForUids(store.db, mailboxId, [uid])[0] : undefined;
+      if (!account || !mailbox || !row) return null;
+      const fh = await store.openMessage(account, mailbox, row);
+      if (!fh) return null;
+      try {
+        const buf = Buffer.alloc(Math.min(maxBytes, row.size));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+        return buf.subarray(0, bytesRead);
+      } finally {
+        await fh.close();
+      }
+    },
+    bayes: createBayes(deps.db, config),
+    log: deps.log,
+  });
 }
