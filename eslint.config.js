@@ -41,7 +41,7 @@ export default tseslint.config(
     },
   })),
   {
-    files: ['src-mailserver/{store,queue,directory,auth,dns,tls,mail,common,log,config,spam,abuse,metrics,secrets}/**/*.ts'],
+    files: ['src-mailserver/{store,queue,directory,auth,dns,tls,net,mail,common,log,config,spam,abuse,metrics,secrets}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -4,10 +4,11 @@
 // (RFC 9051 §6.2.1: input buffered before the handshake is thrown away), continuation lines
 // (AUTHENTICATE, IDLE's DONE) and the idle timers (RFC 9051 §5.4: 30 minutes once logged in).
 import type { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
 import { constants as zlibConstants, createDeflateRaw, createInflateRaw, type DeflateRaw, type InflateRaw } from 'node:zlib';
 import type { Logger } from 'pino';
 import { newId } from '../../common/ids.js';
+import { isLoopback } from '../../dns/resolver.js';
+import { upgradeToTls } from '../../net/session-listener.js';
 import type { TlsProvider } from '../../tls/tls-provider.js';
 import { ImapFramer, type FrameEvent } from '../protocol/framer.js';
 import { parseCommand, tagOf } from '../protocol/parse-command.js';
@@ -28,9 +29,6 @@ export interface ConnectionOptions {
   onClose(conn: ImapConnection): void;
 }
 
-function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
 
 export class ImapConnection implements ConnectionControl {
   readonly cid = newId('i');
@@ -294,11 +292,7 @@ export class ImapConnection implements ConnectionControl {
     this.framer = this.newFramer();
     this.stream.off('data', this.onDataBound);
     this.stream.removeAllListeners('timeout');
-    const tls = this.options.tls;
-    const secure = new TLSSocket(this.stream, { isServer: true, secureContext: tls.secureContext, SNICallback: tls.sniCallback });
-    secure.on('secure', () => {
-      this.secureNow = true;
-    });
+    const secure = upgradeToTls(this.stream, this.options.tls, () => (this.secureNow = true));
     this.stream = secure;
     this.attach(secure);
   }

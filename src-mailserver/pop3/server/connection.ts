@@ -4,10 +4,11 @@
 // multi-line responses (dot-stuffed) with back-pressure, and handles STLS and the 10-minute
 // inactivity timer (RFC 1939 §3).
 import type { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { ProtocolSyntaxError } from '../../common/errors.js';
 import { newId } from '../../common/ids.js';
+import { isLoopback } from '../../dns/resolver.js';
+import { upgradeToTls } from '../../net/session-listener.js';
 import type { TlsProvider } from '../../tls/tls-provider.js';
 import { parsePop3Command } from '../protocol/parse-command.js';
 import { POP3_COMMANDS } from './command-table.js';
@@ -23,9 +24,6 @@ export interface Pop3ConnectionOptions {
   onClose(conn: Pop3ConnectionHandler): void;
 }
 
-function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
 
 export class Pop3ConnectionHandler implements Pop3ConnectionControl {
   readonly cid = newId('p');
@@ -187,9 +185,7 @@ export class Pop3ConnectionHandler implements Pop3ConnectionControl {
     this.pending = '';
     this.stream.off('data', this.onDataBound);
     this.stream.removeAllListeners('timeout');
-    const tls = this.options.tls;
-    const secure = new TLSSocket(this.stream, { isServer: true, secureContext: tls.secureContext, SNICallback: tls.sniCallback });
-    secure.on('secure', () => (this.secureNow = true));
+    const secure = upgradeToTls(this.stream, this.options.tls, () => (this.secureNow = true));
     this.stream = secure;
     this.attach(secure);
   }
