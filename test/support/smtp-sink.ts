@@ -44,6 +44,8 @@ export interface SmtpSink {
   connections: number;
   authFailures: number;
   waitForMessages(n: number, timeoutMs?: number): Promise<SinkMessage[]>;
+  /** The first message whose text contains `text` (a retried delivery may arrive twice). */
+  waitForMessageWith(text: string, timeoutMs?: number): Promise<SinkMessage>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,15 @@ export async function startSmtpSink(t: TestContext | null, options: SinkOptions)
         await new Promise((r) => setTimeout(r, 25));
       }
       return sink.messages;
+    },
+    async waitForMessageWith(text, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = sink.messages.find((m) => m.data.includes(text));
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`sink ${options.address}: no message with ${JSON.stringify(text)} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
     },
     stop: async () => undefined,
   };
