@@ -51,7 +51,7 @@ export interface ServiceOptions {
   secrets?: SecretStore;
   /** Extra CA certificates (PEM) trusted for outbound verified TLS (tests, private CAs). */
   trustedCa?: string[];
-  /** Milliseconds since the epoch; tests move it to reach certificate renewal dates. */
+  /** Milliseconds since the epoch; tests move it to reach certificate renewal dates, and past rate windows, login locks and greylisting delays. */
   now?: () => number;
   /** The in-memory log the admin UI reads. */
   ring?: LogRingBuffer;
@@ -98,7 +98,7 @@ export class MailService {
   admin: AdminService | null = null;
   private smtp: SmtpListener | null = null;
   /** Abuse guard and trust checks of port 25, kept across a pause (their counters live on). */
-  private inboundTrust: ReturnType<typeof createInboundTrust> | null = null;
+  inboundTrust: ReturnType<typeof createInboundTrust> | null = null;
   private incomingPaused = false;
 
   private constructor(
@@ -132,7 +132,7 @@ export class MailService {
     const tls = new TlsProvider(await ensureSelfSigned(dataDir, config.hostname));
     const resolver = createResolver(config.dns);
     const metrics = new MailMetrics(db);
-    const authenticator = new Authenticator(directory.accounts, new LoginLimiter(loginLimiterPolicy(config)), logger.child({ component: 'auth' }), metrics);
+    const authenticator = new Authenticator(directory.accounts, new LoginLimiter(loginLimiterPolicy(config), options.now), logger.child({ component: 'auth' }), metrics);
     const secrets = options.secrets ?? new FileSecretStore(dataDir);
     const dkimSigner = new DkimSigner(new DkimKeyStore(db));
     const queue = new OutboundQueue({
@@ -262,7 +262,7 @@ export class MailService {
       log: this.log.child({ component: 'smtp' }),
       forwarder: this.queue.forwarder,
       metrics: this.metrics,
-      ...(this.inboundTrust ??= createInboundTrust({ config: this.config, db: this.db, directory: this.directory, resolver: this.resolver, log: this.log.child({ component: 'smtp' }) })),
+      ...(this.inboundTrust ??= createInboundTrust({ config: this.config, db: this.db, directory: this.directory, resolver: this.resolver, log: this.log.child({ component: 'smtp' }), now: this.options.now })),
     });
   }
 

@@ -25,13 +25,15 @@ export interface InboundTrustDeps {
   directory: Directory;
   resolver: DnsResolver;
   log: Logger;
+  /** The clock of rate windows, suspicion and greylisting (tests move it). */
+  now?: () => number;
 }
 
 const HOUR = 3600_000;
 
-export function createGreylist(db: Db, config: Config): Greylist {
+export function createGreylist(db: Db, config: Config, now?: () => number): Greylist {
   const g = config.greylist;
-  return new Greylist(db, { delayMs: g.delaySeconds * 1000, retryWindowMs: g.retryWindowHours * HOUR, passMs: g.passDays * 24 * HOUR, autoPassAfter: g.autoPassAfter });
+  return new Greylist(db, { delayMs: g.delaySeconds * 1000, retryWindowMs: g.retryWindowHours * HOUR, passMs: g.passDays * 24 * HOUR, autoPassAfter: g.autoPassAfter }, now);
 }
 
 export function createBayes(db: Db, config: Config): BayesClassifier {
@@ -40,7 +42,7 @@ export function createBayes(db: Db, config: Config): BayesClassifier {
 
 export function createInboundTrust(deps: InboundTrustDeps): { guard: InboundGuard; filter: InboundFilter } {
   const { config, db, directory, log } = deps;
-  const guard = new InboundGuard(config, createGreylist(db, config), log);
+  const guard = new InboundGuard(config, createGreylist(db, config, deps.now), log, deps.now);
   const filter = new InboundFilter({
     config,
     resolver: deps.resolver,

@@ -1,9 +1,10 @@
 // Abuse limits of the port-25 listener, each tripped and then recovered, with real clients
 // binding their own 127.0.8.x source addresses: simultaneous connections per address, connection,
-// message and recipient rates (a 2-second rate unit keeps the tests short), unknown recipients
-// (tarpit, then 421 and disconnect), early talkers (refused while the greeting pause is on, served
-// when they wait), greylisting per domain with swaks retrying, and the shared failed-login
-// limiter on submission with Python's smtplib. Every refusal is logged with its reason.
+// message and recipient rates, unknown recipients (tarpit, then 421 and disconnect), early talkers
+// (refused while the greeting pause is on, served when they wait), greylisting per domain with
+// swaks retrying, and the shared failed-login limiter on submission with Python's smtplib. Every
+// refusal is logged with its reason. Time windows run on a clock the test moves (the server's
+// `now`), so a slow machine can neither expire a window early nor make a test wait for one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -16,18 +17,40 @@ import { mailserver, run } from '../support/processes.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function server(t: Parameters<typeof startTestServer>[0], abuse: NonNullable<TestServerOptions['config']>['abuse'], extra: TestServerOptions['config'] = {}) {
-  return startTestServer(t, {
+/** The server's clock: real time plus what the test has skipped. */
+function testClock() {
+  let skipped = 0;
+  return { now: () => Date.now() + skipped, advance: (ms: number) => void (skipped += ms) };
+}
+
+/** Wait (bounded) until `done` holds: for what the server does on its own time, e.g. see a close. */
+async function until(what: string, done: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
+    await sleep(20);
+  }
+}
+
+const MINUTE = 60_000;
+
+async function server(t: Parameters<typeof startTestServer>[0], abuse: NonNullable<TestServerOptions['config']>['abuse'], extra: TestServerOptions['config'] = {}) {
+  const clock = testClock();
+  const s = await startTestServer(t, {
     accounts: { 'alice@example.test': 'alice-pw' },
     config: {
       // No DNS here: the trust checks run but find nothing (no server answers).
       dns: '127.0.8.9:9',
       trust: { trustedNetworks: [] },
       spam: { dnsbls: [], uriBlocklists: [], lookupTimeoutMs: 200 },
-      abuse: { rateTimeUnitSeconds: 2, ...abuse },
+      abuse: { rateTimeUnitSeconds: 60, ...abuse },
       ...extra,
     },
+    service: { now: clock.now },
   });
+  /** Port-25 connections the server still counts as open. */
+  const open = () => s.service.inboundTrust?.guard.openConnections ?? 0;
+  return { ...s, clock, open };
 }
 
 function refusals(s: { log: { ring: { recent(): { msg?: string; [k: string]: unknown }[] } } }, reason: string) {
@@ -49,7 +72,7 @@ test('simultaneous connections per address: the third gets 421 4.7.0, other addr
   assert.equal(other.greeting.code, 220, 'another address is not affected');
   other.dialog.close();
   a.dialog.close();
-  await sleep(200); // the server sees the close
+  await until('the server sees the closes', () => s.open() === 1);
   const again = await SmtpDialog.open(port, '127.0.0.1', { localAddress: '127.0.8.30' });
   assert.equal(again.greeting.code, 220, 'recovered once a connection closed');
   again.dialog.close();
@@ -66,7 +89,7 @@ test('connection rate: past the limit 421 until the rate unit has passed', async
   }
   const refused = await SmtpDialog.open(port, '127.0.0.1', { localAddress: '127.0.8.32' });
   assert.equal(refused.greeting.code, 421);
-  await sleep(2100);
+  s.clock.advance(MINUTE);
   const ok = await SmtpDialog.open(port, '127.0.0.1', { localAddress: '127.0.8.32' });
   assert.equal(ok.greeting.code, 220, 'recovered');
   ok.dialog.close();
@@ -85,7 +108,7 @@ test('message rate: nodemailer\'s third message in the unit gets 450 4.7.1; late
     assert.match(err.response ?? '', /4\.7\.1 Too many messages from your address/);
     return true;
   });
-  await sleep(2100);
+  s.clock.advance(MINUTE);
   await transport.sendMail(mail(4));
   assert.equal((await readMessages(join(s.dataDir, 'mail/example.test/alice'))).length, 3);
   assert.equal(refusals(s, 'message-rate').length, 1);
@@ -105,7 +128,7 @@ test('recipient rate: past the limit RCPT gets 450 4.7.1, the accepted recipient
   assert.equal((await dialog.command('DATA')).code, 354);
   dialog.write('Subject: x\r\n\r\nx\r\n.\r\n');
   assert.equal((await dialog.reply()).code, 250);
-  await sleep(2100);
+  s.clock.advance(MINUTE);
   await dialog.command('MAIL FROM:<bob@remote.test>');
   assert.equal((await dialog.command('RCPT TO:<e@example.test>')).code, 250, 'recovered');
   assert.equal(refusals(s, 'recipient-rate').length, 1);
@@ -132,8 +155,7 @@ test('unknown recipients: replies slow down past the tarpit threshold, then 421 
   const last = await timed('nobody4@example.test');
   assert.equal(last.code, 421);
   assert.match(last.text, /^4\.7\.0 Too many invalid recipients/);
-  await sleep(100);
-  assert.ok(dialog.closed, 'disconnected');
+  await until('disconnected', () => dialog.closed);
   const fresh = await SmtpDialog.open(s.ports.smtp!, '127.0.0.1', { localAddress: '127.0.8.35' });
   t.after(() => fresh.dialog.close());
   await fresh.dialog.command('EHLO client.remote.test');
@@ -187,10 +209,10 @@ test('early talkers: a client caught once is paused on its next connections with
   const load = await SmtpDialog.open(port, '127.0.0.1', { localAddress: '127.0.8.36' });
   assert.match(await talkEarly(port, '127.0.8.38'), /^421 .*You talk too soon/m);
   load.dialog.close();
-  await sleep(200); // no load from here on
+  await until('no load from here on', () => s.open() === 0);
   assert.match(await talkEarly(port, '127.0.8.38'), /^421 .*You talk too soon/m, 'paused again, and caught again');
   assert.deepEqual(pausedFor(s, '127.0.8.38').map((r) => r.reason), ['load', 'suspicious: early talker']);
-  await sleep(200);
+  await until('no load', () => s.open() === 0);
   const other = await SmtpDialog.open(port, '127.0.0.1', { localAddress: '127.0.8.39' });
   other.dialog.close();
   assert.equal(other.greeting.code, 220);
@@ -198,10 +220,13 @@ test('early talkers: a client caught once is paused on its next connections with
 });
 
 test('greylisting is per domain: the first attempt gets 451 4.7.1, the retry after the delay passes (swaks), then the client passes at once', async (t) => {
+  const clock = testClock();
   const s = await startTestServer(t, {
     domains: ['example.test', 'open.test'],
     accounts: { 'alice@example.test': 'pw', 'olivia@open.test': 'pw' },
-    config: { dns: '127.0.8.9:9', trust: { trustedNetworks: [] }, spam: { dnsbls: [], uriBlocklists: [], lookupTimeoutMs: 200 }, greylist: { delaySeconds: 1 } },
+    // The default delay (5 minutes): "too soon" stays too soon however slow swaks starts here.
+    config: { dns: '127.0.8.9:9', trust: { trustedNetworks: [] }, spam: { dnsbls: [], uriBlocklists: [], lookupTimeoutMs: 200 } },
+    service: { now: clock.now },
   });
   const on = await mailserver(['domain', 'greylist', 'example.test', 'on', '--data', s.dataDir]);
   assert.equal(on.code, 0, on.stderr);
@@ -216,7 +241,7 @@ test('greylisting is per domain: the first attempt gets 451 4.7.1, the retry aft
   const tooSoon = await swaks('alice@example.test', 'bob@remote.test', '127.0.8.40');
   assert.match(tooSoon.stdout, /<\*\* 451 4\.7\.1 Greylisted/);
   assert.equal((await swaks('olivia@open.test', 'bob@remote.test', '127.0.8.40')).code, 0, 'a domain without greylisting is not affected');
-  await sleep(1100);
+  clock.advance(5 * MINUTE + 1000);
   const retry = await swaks('alice@example.test', 'bob@remote.test', '127.0.8.40');
   assert.equal(retry.code, 0, retry.stdout);
   // The network retried once, so it now passes for another sender straight away (auto-pass).
@@ -226,12 +251,13 @@ test('greylisting is per domain: the first attempt gets 451 4.7.1, the retry aft
   const stranger = await swaks('alice@example.test', 'bob@remote.test', '127.0.9.40');
   assert.match(stranger.stdout, /451 4\.7\.1 Greylisted/);
   assert.equal((await readMessages(join(s.dataDir, 'mail/example.test/alice'))).length, 2);
-  assert.ok(refusals(s, 'greylisted-new').length >= 2);
+  assert.equal(refusals(s, 'greylisted-new').length, 2);
+  assert.equal(refusals(s, 'greylisted-too-soon').length, 1);
   assert.ok(s.log.ring.recent().some((r) => r.msg === 'greylist passed after retry'));
 });
 
 const SMTPLIB_LOGINS = `
-import smtplib, ssl, sys, base64, time
+import smtplib, ssl, sys, base64
 port, source = int(sys.argv[1]), sys.argv[2]
 def attempt(password):
     s = smtplib.SMTP('127.0.0.1', port, source_address=(source, 0), timeout=10)
@@ -241,17 +267,19 @@ def attempt(password):
     code, _ = s.docmd('AUTH', 'PLAIN ' + base64.b64encode(b'\\0alice@example.test\\0' + password.encode()).decode())
     s.quit()
     return code
-codes = [attempt('wrong') for _ in range(3)]
-codes.append(attempt('alice-pw'))
-time.sleep(1.3)
-codes.append(attempt('alice-pw'))
+codes = [attempt(p) for p in sys.argv[3:]]
 print(' '.join(map(str, codes)))
 `;
 
 test('the shared failed-login limiter is configurable: smtplib locked out after 3 failures (454), let in after the lock', async (t) => {
-  const s = await server(t, { logins: { ipThreshold: 3, accountThreshold: 10, ipLockSeconds: 1 } }, { ports: { submission: 0 } });
-  const r = await run('python3', ['-c', SMTPLIB_LOGINS, String(s.ports.submission), '127.0.8.42'], { timeoutMs: 60_000 });
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trim(), '535 535 535 454 235');
+  const s = await server(t, { logins: { ipThreshold: 3, accountThreshold: 10, ipLockSeconds: 30 } }, { ports: { submission: 0 } });
+  const logins = (...passwords: string[]) => run('python3', ['-c', SMTPLIB_LOGINS, String(s.ports.submission), '127.0.8.42', ...passwords], { timeoutMs: 60_000 });
+  const locked = await logins('wrong', 'wrong', 'wrong', 'alice-pw');
+  assert.equal(locked.code, 0, locked.stderr);
+  assert.equal(locked.stdout.trim(), '535 535 535 454', 'the right password is refused while locked');
+  s.clock.advance(31_000);
+  const after = await logins('alice-pw');
+  assert.equal(after.code, 0, after.stderr);
+  assert.equal(after.stdout.trim(), '235', 'let in once the lock has passed');
   assert.ok(s.log.ring.recent().some((rec) => rec.msg === 'login refused: locked out' && rec.ip === '127.0.8.42'));
 });

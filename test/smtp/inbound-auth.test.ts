@@ -131,6 +131,24 @@ test('DMARC p=reject with SPF and DKIM failing is refused with 550 5.7.1, nothin
   assert.equal(verdict.spf, 'fail');
   assert.deepEqual(verdict.dkim, ['neutral:pass.test']); // mailauth's word for a body hash mismatch
   assert.equal(verdict.reason, 'dmarc-reject');
+  // The HELO name mail.pass.test permits only its own address ("a -all"): SPF of the HELO fails too.
+  assert.equal(verdict.spfHelo, 'fail');
+  assert.equal((verdict.rules as Record<string, number>).SPF_HELO_FAIL, 1);
+});
+
+test('DKIM fail (a signed header changed on the way), SPF pass, DMARC none: dkim=fail is reported and scored', async (t) => {
+  const s = await server(t);
+  const signed = await pythonDkimSign(message('bob@nodmarc.test', 'original subject'), 'nodmarc.test', 'sel', keyFile);
+  const r = await send(s.ports.smtp!, GOOD, 'mail.pass.test', 'bob@nodmarc.test', signed.replace('Subject: original subject', 'Subject: rewritten subject'));
+  assert.equal(r.code, 250, r.text);
+  const [stored] = await readMessages(inbox(s.dataDir));
+  assert.ok(stored);
+  const ar = authResults(stored);
+  assert.match(ar, /dkim=fail \([^)]*\) header\.i=@nodmarc\.test header\.s=sel/);
+  assert.match(ar, /spf=pass \([^)]*\) smtp\.mailfrom=bob@nodmarc\.test/);
+  assert.match(ar, /dmarc=none header\.from=nodmarc\.test/);
+  assert.match(headerOf(stored), /DKIM_INVALID=1\.5/);
+  assert.doesNotMatch(headerOf(stored), /DKIM_VALID/);
 });
 
 test('DMARC p=reject failures can be filed into Junk instead (trust.dmarc.onReject = junk)', async (t) => {
@@ -173,7 +191,7 @@ test('SPF none, DKIM none, DMARC none: delivered to INBOX with those results', a
   assert.match(headerOf(stored), /SPF_NONE=0\.5/);
 });
 
-test('DKIM failing (body changed) with SPF pass: DMARC passes on aligned SPF, the broken signature is reported and scored', async (t) => {
+test('DKIM neutral (body changed) with SPF pass, no DMARC record: the broken signature is reported and scored', async (t) => {
   const s = await server(t);
   const signed = await pythonDkimSign(message('bob@nodmarc.test', 'changed on the way'), 'nodmarc.test', 'sel', keyFile);
   const r = await send(s.ports.smtp!, GOOD, 'mail.pass.test', 'bob@pass.test', signed.replace('Thursday', 'Friday'));

@@ -18,8 +18,8 @@ export interface TestServerOptions {
   config?: ConfigInput;
   /** An existing data dir (for restart tests); otherwise a fresh temp dir. */
   dataDir?: string;
-  /** Extra MailService options (secret store, trusted CA certificates). */
-  service?: Pick<ServiceOptions, 'secrets' | 'trustedCa' | 'requestRestart'>;
+  /** Extra MailService options (secret store, trusted CA certificates, a clock the test moves). */
+  service?: Pick<ServiceOptions, 'secrets' | 'trustedCa' | 'requestRestart' | 'now'>;
 }
 
 export interface TestServer {
