@@ -41,11 +41,35 @@ export function spamHeaders(card: ScoreCard, thresholds: Thresholds, action: Spa
   out += `\ttests=${tests.length ? foldList(tests) : 'none'}\r\n`;
   out += `X-Spam-Report: score ${num(score)}; flag at ${num(thresholds.flag)}, Junk at ${num(thresholds.junk)}, refused at ${num(thresholds.reject)}\r\n`;
   for (const e of entries) {
-    const line = `\t* ${num(e.score).padStart(5)} ${e.name} ${e.description}${e.detail ? ` [${e.detail}]` : ''}`;
-    out += `${line.slice(0, 300)}\r\n`;
+    const text = `${e.description}${e.detail ? ` [${e.detail}]` : ''}`.slice(0, 300);
+    out += `${foldWords(`\t* ${num(e.score).padStart(5)} ${e.name}`, text)}\r\n`;
   }
   return out;
 }
+
+const MAX_LINE = 78;
+
+/**
+ * `head` then the words of `text`, folded at spaces onto indented continuation lines so no line
+ * passes 78 characters (RFC 5322 §2.1.1); unfolding gives back `head text`. A word longer than a
+ * line keeps a line of its own.
+ */
+function foldWords(head: string, text: string): string {
+  let out = head;
+  let line = head.length;
+  for (const word of text.split(' ')) {
+    if (word && line + 1 + word.length > MAX_LINE && line > REPORT_INDENT.length) {
+      out += `\r\n${REPORT_INDENT}${word}`;
+      line = REPORT_INDENT.length + word.length;
+    } else {
+      out += ` ${word}`;
+      line += 1 + word.length;
+    }
+  }
+  return out;
+}
+
+const REPORT_INDENT = '\t        ';
 
 /** Header fields to remove from an arriving message before we add ours. */
 export function forgedFieldFilter(authservId: string): (name: string, value: string) => boolean {

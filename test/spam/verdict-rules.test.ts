@@ -42,9 +42,15 @@ test('X-Spam fields: flag only when spam, sorted tests, a report line per rule, 
     'X-Spam-Flag: YES\r\nX-Spam-Score: 3.0\r\nX-Spam-Status: Yes, score=3.0 required=3.0 action=inbox\r\n\ttests=RDNS_NONE=2.0,HELO_NOT_FQDN=1.5,SPF_PASS=-0.5\r\n' +
       'X-Spam-Report: score 3.0; flag at 3.0, Junk at 6.0, refused at 15.0\r\n' +
       "\t*   2.0 RDNS_NONE The client's address has no reverse DNS name [192.0.2.1]\r\n" +
-      "\t*   1.5 HELO_NOT_FQDN HELO: the client's name is not a fully qualified domain name [bad??X-Injected: yes]\r\n" +
+      "\t*   1.5 HELO_NOT_FQDN HELO: the client's name is not a fully qualified domain\r\n\t        name [bad??X-Injected: yes]\r\n" +
       '\t*  -0.5 SPF_PASS SPF: the sender domain permits this client\r\n',
   );
+  // Long report lines fold at spaces: no line over 78 characters, and unfolding restores the text.
+  card.hit('DMARC_FAIL_QUARANTINE', `quarantine.test  ${'x'.repeat(40)}`);
+  const folded = spamHeaders(card, t, 'junk');
+  for (const line of folded.split('\r\n')) assert.ok(line.length <= 78 || !line.slice(9).includes(' '), `line too long: ${line}`);
+  assert.ok(folded.split('\r\n').every((line) => line === '' || /\S/.test(line)), 'no whitespace-only line');
+  assert.match(folded.replace(/\r\n[ \t]+/g, ' '), /\* {3}4\.0 DMARC_FAIL_QUARANTINE DMARC: not authenticated, and the From domain asks receivers to treat such mail as spam \[quarantine\.test +x{40}\]/);
   assert.doesNotMatch(spamHeaders(new ScoreCard(), t, 'inbox'), /X-Spam-Flag/);
   const forged = forgedFieldFilter('mail.example.test');
   assert.equal(forged('X-Spam-Anything', ''), true);
