@@ -43,8 +43,11 @@ export function formatAuthRow(row: AuthResultRow): string {
   return parts.join(' ');
 }
 
-/** Fold a line at spaces so no physical line passes `width` (RFC 5322 §2.2.3). */
-function fold(line: string, width = 78): string {
+/**
+ * Fold an entry at spaces so no physical line passes 78 characters (RFC 5322 §2.1.1): the width
+ * leaves room for the indentation of continuation lines (a tab and two spaces) and the `;`.
+ */
+function fold(line: string, width = 74): string {
   if (line.length <= width) return line;
   const out: string[] = [];
   let current = '';

@@ -26,7 +26,19 @@ test('format: authserv-id, one entry per line, quoting and escaping', () => {
 
 test('long entries fold onto continuation lines', () => {
   const field = formatAuthenticationResults('mx.example', [{ method: 'spf', result: 'pass', comment: 'x '.repeat(100), props: [['smtp.mailfrom', 'a@b.c']] }]);
-  for (const line of field.split('\r\n')) assert.ok(line.length <= 80, line);
+  for (const line of field.split('\r\n')) assert.ok(line.length <= 78, line);
+  // A real entry: SPF's comment and a long HELO name, as mailauth words it.
+  const spf = formatAuthenticationResults('mail.example.test', [
+    {
+      method: 'spf',
+      result: 'fail',
+      comment: 'mail.example.test: domain of postmaster@mail.quarantine.test does not designate 127.0.179.12 as permitted sender',
+      props: [['smtp.helo', 'mail.quarantine.test']],
+    },
+    { method: 'dmarc', result: 'fail', comment: 'p=QUARANTINE arc=none', props: [['header.from', 'quarantine.test']] },
+  ]);
+  for (const line of spf.split('\r\n')) assert.ok(line.length <= 78, line);
+  assert.match(spf.replace(/\r\n[ \t]+/g, ' '), /spf=fail \(mail\.example\.test: domain of postmaster@mail\.quarantine\.test does not designate 127\.0\.179\.12 as permitted sender\) smtp\.helo=mail\.quarantine\.test; dmarc=fail/);
 });
 
 test('random text in comments, values and names never makes a new field or breaks a line', () => {
