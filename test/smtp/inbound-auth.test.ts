@@ -1,8 +1,9 @@
 // SPF, DKIM, DMARC and ARC on the port-25 listener against a real DNS server (knot) serving the
-// senders' records: pass / fail / none for each, DMARC p=reject refused with 550 5.7.1 (or filed
-// into Junk when so configured), p=quarantine filed into Junk, a trusted ARC sealer forgiving a
-// forwarded message, forged Authentication-Results removed, and a 30 MB message checked in one
-// pass. Messages are DKIM-signed by python3-dkim; clients bind 127.0.8.x source addresses.
+// senders' records: pass / fail / none for each, relaxed alignment and its absence, DMARC
+// p=reject refused with 550 5.7.1 (or filed into Junk when so configured), p=quarantine filed into
+// Junk, a trusted ARC sealer forgiving a forwarded message, forged Authentication-Results removed,
+// and a 30 MB message checked in one pass. Messages are DKIM-signed by python3-dkim; clients bind
+// 127.0.8.x source addresses.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -134,6 +135,29 @@ test('DMARC p=reject with SPF and DKIM failing is refused with 550 5.7.1, nothin
   // The HELO name mail.pass.test permits only its own address ("a -all"): SPF of the HELO fails too.
   assert.equal(verdict.spfHelo, 'fail');
   assert.equal((verdict.rules as Record<string, number>).SPF_HELO_FAIL, 1);
+});
+
+test('DMARC alignment: a subdomain MAIL FROM passing SPF aligns (relaxed); SPF and DKIM passing for another domain do not', async (t) => {
+  const s = await server(t);
+  // MAIL FROM at mail.pass.test (its own SPF record permits GOOD), From: pass.test, no signature.
+  const aligned = await send(s.ports.smtp!, GOOD, 'mail.pass.test', 'bounce@mail.pass.test', message('bob@pass.test', 'relaxed alignment'));
+  assert.equal(aligned.code, 250, aligned.text);
+  const [stored] = await readMessages(inbox(s.dataDir));
+  assert.ok(stored);
+  const ar = authResults(stored);
+  assert.match(ar, /dkim=none/);
+  assert.match(ar, /spf=pass \([^)]*\) smtp\.mailfrom=bounce@mail\.pass\.test/);
+  assert.match(ar, /dmarc=pass \(p=REJECT arc=none\) header\.from=pass\.test/);
+  // Valid SPF and DKIM, both for nodmarc.test, under From: pass.test (p=reject): not aligned, refused.
+  const signed = await pythonDkimSign(message('bob@pass.test', 'unaligned'), 'nodmarc.test', 'sel', keyFile);
+  const unaligned = await send(s.ports.smtp!, GOOD, 'mail.pass.test', 'bob@nodmarc.test', signed);
+  assert.equal(unaligned.code, 550);
+  assert.match(unaligned.text, /^5\.7\.1 Email rejected per DMARC policy for pass\.test/);
+  const verdict = s.log.ring.recent().filter((l) => l.msg === 'message verdict').pop();
+  assert.ok(verdict);
+  assert.equal(verdict.spf, 'pass');
+  assert.deepEqual(verdict.dkim, ['pass:nodmarc.test']);
+  assert.equal(verdict.dmarc, 'fail p=reject');
 });
 
 test('DKIM fail (a signed header changed on the way), SPF pass, DMARC none: dkim=fail is reported and scored', async (t) => {
