@@ -65,11 +65,13 @@ test('start-up removes spool leftovers and reconciles rows with files', async (t
   let store = new MessageStore(dir.path, db, silentLogger());
   await store.startRun([alice]);
   for (const text of ['one', 'two', 'three']) await deliverOne(store, dir.path, alice, `Subject: ${text}\r\n\r\n${text}\r\n`);
+  // The files in UID order (names sort by time and microseconds, which is not UID order).
+  const files = (db.prepare('SELECT filename FROM messages ORDER BY uid').all() as { filename: string }[]).map((r) => r.filename);
+  assert.equal(files.length, 3);
   store.endRun();
   db.close();
 
   const inbox = join(dir.path, 'mail/example.test/alice');
-  const files = (await readdir(join(inbox, 'new'))).sort();
   await unlink(join(inbox, 'new', files[0]!)); // row 1 dangles
   await rename(join(inbox, 'new', files[1]!), join(inbox, 'cur', `${files[1]}:2,S`)); // read by another program
   await writeFile(join(inbox, 'cur', '1700000000.M1P1.other,S=5:2,F'), 'hello'); // delivered by another program
