@@ -2,7 +2,7 @@
 // limits, certificates (self-signed or ACME), the outbound relay, the desktop app's preferences
 // (in the desktop app only), and running the setup assistant again. Every field says what it does.
 import { useEffect, useState, type FormEvent } from 'react';
-import type { CertificateInfo, ServiceName, Settings as SettingsValue } from '../../src-mailserver/admin/contract.js';
+import type { CertificateInfo, ListenerStatus, ServiceName, Settings as SettingsValue } from '../../src-mailserver/admin/contract.js';
 import { useSettings, useStatus, useStores, useToast } from '../app/stores.js';
 import { Badge, Card, Field, PageHeader } from '../components/Card.js';
 import { PortProblemView } from '../components/PortProblemView.js';
@@ -35,8 +35,8 @@ export function Settings() {
     <div className="screen settings">
       <PageHeader title="Settings" subtitle="Saved in config.json in the data folder." />
       {status.portProblem && <PortProblemView problem={status.portProblem} />}
-      <ServerSettings settings={settings} />
-      <PortSettings settings={settings} />
+      <ServerSettings settings={settings} runningHostname={status.hostname} />
+      <PortSettings settings={settings} listeners={status.listeners} />
       <LimitSettings settings={settings} />
       <Certificates certificates={status.certificates} />
       <Card title="Outbound relay (smarthost)" id="relay">
@@ -64,7 +64,7 @@ function useSave() {
   };
 }
 
-function ServerSettings({ settings }: { settings: SettingsValue }) {
+function ServerSettings({ settings, runningHostname }: { settings: SettingsValue; runningHostname: string }) {
   const { client } = useStores();
   const save = useSave();
   const [hostname, setHostname] = useState(settings.hostname);
@@ -81,7 +81,16 @@ function ServerSettings({ settings }: { settings: SettingsValue }) {
   return (
     <Card title="Server" id="server">
       <form className="form-grid" onSubmit={submit}>
-        <Field label="Host name" htmlFor="set-hostname" help="The name this server gives itself: in the SMTP greeting, in Received lines and in its certificate. The MX record and reverse DNS should name it.">
+        <Field
+          label="Host name"
+          htmlFor="set-hostname"
+          help={
+            <>
+              The name this server gives itself: in the SMTP greeting, in Received lines and in its certificate. The MX record and reverse DNS should name it.
+              {runningHostname !== settings.hostname && ` Running now as ${runningHostname} (a command-line flag, or a change not applied yet).`}
+            </>
+          }
+        >
           <input id="set-hostname" value={hostname} onChange={(e) => setHostname(e.target.value)} required spellCheck={false} />
         </Field>
         <Field label="Public IP address" htmlFor="set-ip" help={detected ? `Detected: ${detected}` : 'Empty: detected automatically.'}>
@@ -102,7 +111,14 @@ function ServerSettings({ settings }: { settings: SettingsValue }) {
   );
 }
 
-function PortSettings({ settings }: { settings: SettingsValue }) {
+function PortSettings({ settings, listeners }: { settings: SettingsValue; listeners: ListenerStatus[] }) {
+  const now = (name: ServiceName) => {
+    const l = listeners.find((x) => x.name === name);
+    if (!l) return '';
+    if (l.state === 'running') return `listening on ${l.port}`;
+    if (l.state === 'error') return `not running: ${l.error?.message ?? 'error'}`;
+    return l.state === 'unavailable' ? 'not in this version' : l.state;
+  };
   const save = useSave();
   const [ports, setPorts] = useState<Record<ServiceName, string>>(() => {
     const out = {} as Record<ServiceName, string>;
@@ -136,6 +152,7 @@ function PortSettings({ settings }: { settings: SettingsValue }) {
                 <td>
                   <input id={`port-${name}`} className="port-input" inputMode="numeric" value={ports[name]} placeholder="off" onChange={(e) => setPorts({ ...ports, [name]: e.target.value })} />
                 </td>
+                <td className="muted small">{now(name)}</td>
               </tr>
             ))}
           </tbody>

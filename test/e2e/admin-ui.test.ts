@@ -171,6 +171,53 @@ test('the setup wizard, an account, and a message in the log view and the counte
     ],
   );
 
+  // Quota, disable and remove (confirmed; cancel keeps it) from the table.
+  const secondRow = page.getByRole('row').filter({ hasText: 'second@example.test' });
+  await secondRow.getByRole('button', { name: 'Set quota' }).click();
+  const quotaDialog = page.getByRole('dialog', { name: 'Quota for second@example.test' });
+  await quotaDialog.getByLabel('Size').fill('2G');
+  await quotaDialog.getByRole('button', { name: 'Set quota' }).click();
+  await secondRow.getByText('of 2.0 GB').waitFor();
+  await secondRow.getByRole('button', { name: 'Disable' }).click();
+  await secondRow.getByText('disabled').waitFor();
+  await secondRow.getByRole('button', { name: 'Remove second@example.test' }).click();
+  const confirmRemove = page.getByRole('dialog');
+  await confirmRemove.getByText(/all its mail .* are deleted/).waitFor();
+  await screenshot('accounts-confirm-remove');
+  await confirmRemove.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await secondRow.count(), 1, 'cancel keeps the account');
+  await secondRow.getByRole('button', { name: 'Remove second@example.test' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove account and mail' }).click();
+  await secondRow.waitFor({ state: 'detached' });
+  assert.deepEqual(
+    (await adminOk<AccountInfo[]>(admin, 'accounts.list')).map((a) => a.address),
+    ['me@example.test'],
+  );
+  assert.equal(existsSync(join(dir.path, 'mail/example.test/second')), false);
+
+  // An alias with a local and a remote target; the local account may send as it.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Aliases' }).click();
+  await page.getByLabel('Address', { exact: true }).fill('sales');
+  await page.getByLabel('Deliver to').fill('me@example.test, friend@elsewhere.test');
+  await page.getByRole('button', { name: 'Add alias' }).click();
+  const salesRow = page.getByRole('row').filter({ hasText: 'sales@example.test' });
+  await salesRow.waitFor();
+  assert.match(await salesRow.innerText(), /friend@elsewhere\.test, me@example\.test\s+me@example\.test/);
+
+  // Domains: a bad name is refused with the server's reason; another domain added and removed.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Domains' }).click();
+  await page.getByLabel('Domain name').fill('bad domain');
+  await page.getByRole('button', { name: 'Add domain' }).click();
+  await page.getByText('invalid domain name: "bad domain"').waitFor();
+  await page.getByLabel('Domain name').fill('other.test');
+  await page.getByRole('button', { name: 'Add domain' }).click();
+  const otherRow = page.getByRole('row').filter({ hasText: 'other.test' });
+  await otherRow.waitFor();
+  assert.match(await otherRow.innerText(), /Other servers expect postmaster@other\.test and abuse@other\.test/);
+  await otherRow.getByRole('button', { name: 'Remove other.test' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove domain' }).click();
+  await otherRow.waitFor({ state: 'detached' });
+
   // A message from swaks: in the live log view and the dashboard's counters.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Logs' }).click();
   await page.getByRole('grid', { name: 'Log lines' }).waitFor();

@@ -37,17 +37,23 @@ const BRIDGE = `
     'settings.get': () => ({ hostname: 'mail.example.test', publicIp: null, listen: '0.0.0.0', ports: {}, limits: { maxMessageBytes: 1, maxRecipients: 1, maxConnections: 1, smtpIdleSeconds: 10 }, desktop: { closeToTray: true, startMinimized: false, startAtLogin: false, notifications: true } }),
     // The history so far: the first 5,000; the rest arrives live.
     'logs.recent': (p) => lines.slice(0, Math.min(5000, p.limit || 5000)),
+    'settings.update': (p) => ({ settings: answers['settings.get'](), restartRequired: !!p.ports }),
+    'server.restart': () => ({ restarting: true }),
+    'relay.get': () => ({ enabled: false, host: '', port: 587, tls: 'starttls', username: '', hasPassword: false, domains: [] }),
   };
   window.__calls = [];
+  window.__params = [];
   window.mailAdmin = {
     call: async (method, params) => {
       window.__calls.push(method);
+      window.__params.push([method, params]);
       const answer = answers[method];
       return answer ? { ok: true, result: answer(params || {}) } : { ok: false, error: { code: 'unavailable', message: method + ' is not here' } };
     },
     onEvent: (listener) => { listeners.add(listener); return () => listeners.delete(listener); },
   };
   window.__emit = (event) => listeners.forEach((l) => l(event));
+  window.__status = status;
   window.__lines = lines;
 })();
 `;
@@ -111,4 +117,38 @@ test('the renderer over window.mailAdmin: supervisor banner, 30,000 log lines, k
   await page.getByRole('searchbox', { name: 'Search the log' }).fill('id:q7');
   await page.getByText(/^20 of 30,003 lines/).waitFor();
   await screenshot('desktop-logs-filtered');
+});
+
+test('a port that needs permission: the fixes in Settings, and the switch to higher ports', async (t) => {
+  const { page, screenshot } = await openBrowser(t);
+  await page.route('http://app.test/**', async (route) => {
+    const path = normalize(new URL(route.request().url()).pathname).replace(/^\/+/, '') || 'index.html';
+    const body = await readFile(join(UI, path)).catch(() => null);
+    if (!body) return route.fulfill({ status: 404, body: 'not found' });
+    await route.fulfill({ status: 200, body, headers: { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' } });
+  });
+  await page.addInitScript(BRIDGE);
+  await page.addInitScript(`
+    Object.assign(window.__status, {
+      overall: 'error',
+      listeners: [{ name: 'smtp', label: 'Incoming mail (SMTP, MX)', configuredPort: 25, port: null, state: 'error', error: { code: 'EACCES', message: 'port 25 needs permission to open' } }],
+      attention: [{ id: 'listener:smtp', severity: 'error', title: 'Incoming mail (SMTP, MX) is not running', detail: 'Port 25 needs permission to be opened; see how to fix it in Settings.', link: 'settings' }],
+      portProblem: { ports: [25], fixes: [
+        { id: 'sysctl', title: 'Let programs open ports from 25 up', explanation: 'x', commands: ['sudo sysctl -w net.ipv4.ip_unprivileged_port_start=25'] },
+        { id: 'setcap', title: 'Give only this program the right to open low ports', explanation: 'y', commands: ['sudo setcap cap_net_bind_service=+ep /opt/Homemail/homemail'] },
+        { id: 'redirect', title: 'Use higher ports and redirect the standard ones', explanation: 'z', commands: ['sudo iptables -t nat -A PREROUTING -p tcp --dport 25 -j REDIRECT --to-ports 2525'], ports: { smtp: 2525 } },
+      ] },
+    });
+  `);
+  await page.goto('http://app.test/index.html#/dashboard');
+  await page.getByRole('link', { name: 'Incoming mail (SMTP, MX) is not running' }).click();
+  await page.getByRole('heading', { name: 'Port 25 could not be opened' }).waitFor();
+  await page.getByText('sudo setcap cap_net_bind_service=+ep /opt/Homemail/homemail').waitFor();
+  assert.match(await page.locator('#port-problem').innerText(), /sysctl -w net\.ipv4\.ip_unprivileged_port_start=25/);
+  await screenshot('desktop-settings-port-problem');
+  await page.getByRole('button', { name: 'Use ports 2525 and restart' }).click();
+  await page.getByText('Switched to the higher ports; the server restarts').waitFor();
+  const params = (await page.evaluate('window.__params')) as [string, unknown][];
+  assert.deepEqual(params.find(([m]) => m === 'settings.update')![1], { ports: { smtp: 2525 } });
+  assert.ok(params.some(([m]) => m === 'server.restart'));
 });
