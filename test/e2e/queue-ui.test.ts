@@ -12,12 +12,14 @@ import type { QueueItem, ServerStatus } from '../../src-mailserver/admin/contrac
 import { adminEndpoint, adminOk } from '../support/admin.js';
 import { openBrowser } from '../support/browser.js';
 import { startKnot, zoneHeader } from '../support/knot.js';
+import { startSmtpSink } from '../support/smtp-sink.js';
 import { readMessages } from '../support/maildir-reader.js';
 import { run, serveArgs, spawnServer } from '../support/processes.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const DNS = '127.0.7.61';
 const NOWHERE = '127.0.7.62';
+const PEER = '127.0.7.63';
 
 async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -28,7 +30,11 @@ async function until(check: () => Promise<boolean> | boolean, what: string, time
 }
 
 test('a message to an unreachable destination: deferred, retried, deleted; another bounced to its sender', async (t) => {
-  const knot = await startKnot(t, DNS, { 'unreachable.test': zoneHeader('unreachable.test', DNS) + `@ MX 10 mx.unreachable.test.\nmx A ${NOWHERE}\n` });
+  const knot = await startKnot(t, DNS, {
+    'unreachable.test': zoneHeader('unreachable.test', DNS) + `@ MX 10 mx.unreachable.test.\nmx A ${NOWHERE}\n`,
+    'reachable.test': zoneHeader('reachable.test', DNS) + `@ MX 10 mx.reachable.test.\nmx A ${PEER}\n`,
+  });
+  const peer = await startSmtpSink(t, { address: PEER });
   const dir = await makeTempDir();
   t.after(() => dir.remove());
   const server = await spawnServer(t, serveArgs(dir.path, ['smtp', 'submission', 'admin'], ['--dns', knot.server]));
@@ -37,10 +43,10 @@ test('a message to an unreachable destination: deferred, retried, deleted; anoth
   await adminOk(admin, 'accounts.add', { address: 'me@example.test', password: 'a long enough passphrase' });
   await adminOk(admin, 'wizard.save', { finished: true });
 
-  const submit = async (subject: string) => {
+  const submit = async (subject: string, to = 'friend@unreachable.test') => {
     const r = await run('swaks', [
       '--server', `127.0.0.1:${server.ports.submission}`, '--tls', '--auth', 'PLAIN', '--auth-user', 'me@example.test', '--auth-password', 'a long enough passphrase',
-      '--from', 'me@example.test', '--to', 'friend@unreachable.test', '--header', `Subject: ${subject}`, '--body', 'are you there?',
+      '--from', 'me@example.test', '--to', to, '--header', `Subject: ${subject}`, '--body', 'are you there?',
     ]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     return /queued as (\S+)/.exec(r.stdout)![1]!;
@@ -101,7 +107,15 @@ test('a message to an unreachable destination: deferred, retried, deleted; anoth
   await until(async () => (await readMessages(inbox)).some((m) => /second try/.test(m) && /multipart\/report/i.test(m)), 'the bounce in the INBOX');
   await page.getByText('The queue is empty').waitFor();
 
+  // A destination that answers: delivered, counted as sent on the dashboard.
+  await submit('hello there', 'friend@reachable.test');
+  await peer.waitForMessages(1);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  const sent = page.locator('.stat', { hasText: 'Sent today' }).locator('.stat-value');
+  await until(async () => (await sent.innerText()) === '1', 'the sent counter');
   const status = await adminOk<ServerStatus>(admin, 'status.get');
   assert.ok(status.counters.deferred >= 2, `deferred today: ${status.counters.deferred}`);
+  assert.equal(status.counters.sent, 1);
   assert.equal(status.queue!.total, 0);
+  await screenshot('dashboard-after-queue');
 });
