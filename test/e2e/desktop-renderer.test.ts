@@ -117,6 +117,17 @@ test('the renderer over window.mailAdmin: supervisor banner, 30,000 log lines, k
   await page.getByRole('searchbox', { name: 'Search the log' }).fill('id:q7');
   await page.getByText(/^20 of 30,003 lines/).waitFor();
   await screenshot('desktop-logs-filtered');
+
+  // Export gives what the filter shows, as JSON lines and as text.
+  const [jsonl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export .jsonl' }).click()]);
+  assert.match(jsonl.suggestedFilename(), /^homemail-log-[\d-]+\.jsonl$/);
+  const exported = (await readFile((await jsonl.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { level: string; fields: { queueId: string } });
+  assert.equal(exported.length, 20);
+  assert.ok(exported.every((l) => l.level === 'error' && l.fields.queueId === 'q7'));
+  const [text] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export .log' }).click()]);
+  const textLines = (await readFile((await text.path())!, 'utf8')).trim().split('\n');
+  assert.equal(textLines.length, 20);
+  assert.match(textLines[0]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z ERROR smtp line \d+ cid=c\d+ queueId=q7$/);
 });
 
 test('a port that needs permission: the fixes in Settings, and the switch to higher ports', async (t) => {
