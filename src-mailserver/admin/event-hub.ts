@@ -10,6 +10,8 @@ import { readSettings } from './settings-view.js';
 
 const LOG_FLUSH_MS = 100;
 const LOG_BATCH = 500;
+/** Lines held between flushes at most; under a flood the oldest go (the log file keeps them all). */
+const LOG_BUFFER_MAX = 10_000;
 const STATUS_POLL_MS = 2000;
 const STATUS_SOON_MS = 150;
 
@@ -39,6 +41,7 @@ export class AdminEventHub {
         ring.subscribe((record, seq) => {
           if (this.listeners.size === 0) return;
           this.logBuffer.push(toLogLine({ record, seq }));
+          if (this.logBuffer.length > LOG_BUFFER_MAX) this.logBuffer.splice(0, this.logBuffer.length - LOG_BUFFER_MAX);
           this.logTimer ??= setTimeout(() => this.flushLog(), LOG_FLUSH_MS);
         }),
       );

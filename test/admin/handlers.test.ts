@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { request } from 'node:http';
 import nodemailer from 'nodemailer';
 import { DkimKeyStore } from '../../src-mailserver/auth/dkim-keys.js';
 import type { AccountInfo, AdminMethod, AdminParams, AdminResult, AliasInfo, DomainInfo, HourlyPoint, LogLine, ServerStatus, Settings, WizardState } from '../../src-mailserver/admin/contract.js';
@@ -174,4 +175,42 @@ test('certificates: ACME is switched on in config.json and the server restarts t
   assert.equal(restarts, 1);
   const file = JSON.parse(readFileSync(join(server.dataDir, 'config.json'), 'utf8'));
   assert.deepEqual(file.tls, { acme: { enabled: true, email: 'me@example.test' } });
+});
+
+test('client settings: the ports that listen, and autoconfig / profile links the web listener answers', async (t) => {
+  const server = await startTestServer(t, { listeners: ['smtp', 'submission', 'smtps', 'imaps', 'http'], accounts: { 'me@example.test': 'long enough pw' } });
+  const api = caller(server);
+  const settings = await api.ok('clients.settings', { address: 'me@example.test' });
+  assert.equal(settings.username, 'me@example.test');
+  assert.deepEqual(
+    settings.servers.map((s) => [s.protocol, s.port, s.security, s.recommended]),
+    [
+      ['imap', server.ports.imaps, 'tls', true],
+      ['smtp', server.ports.smtps, 'tls', true],
+      ['smtp', server.ports.submission, 'starttls', false],
+    ],
+  );
+  const base = `http://mail.example.test:${server.ports.http}`;
+  assert.equal(settings.autoconfigUrl, `${base}/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=me%40example.test`);
+  assert.equal(settings.mobileconfigUrl, `${base}/mail.mobileconfig?emailaddress=me%40example.test`);
+  // What those links answer (the host name resolved to this machine by hand).
+  const get = (url: string) =>
+    new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const u = new URL(url);
+      request({ host: '127.0.0.1', port: Number(u.port), path: u.pathname + u.search, headers: { host: u.host } }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body }));
+      })
+        .on('error', reject)
+        .end();
+    });
+  const autoconfig = await get(settings.autoconfigUrl!);
+  assert.equal(autoconfig.status, 200);
+  assert.match(autoconfig.body, new RegExp(`<incomingServer type="imap">[\\s\\S]*<port>${server.ports.imaps}</port>`));
+  const profile = await get(settings.mobileconfigUrl!);
+  assert.equal(profile.status, 200);
+  assert.match(profile.type, /application\/x-apple-aspen-config/);
+  assert.match(profile.body, /<string>me@example\.test<\/string>/);
+  assert.equal((await api.err('clients.settings', { address: 'nobody@example.test' })).code, 'not_found');
 });
