@@ -23,6 +23,14 @@ import { makeTempDir } from '../support/temp-dir.js';
 // Page-side expressions are strings: the test files are typechecked without the DOM library.
 const RECEIVED_IS_ONE = "document.querySelector('.stat .stat-value')?.textContent === '1'";
 
+async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function stepTitle(page: Page): Promise<string> {
   return (await page.locator('#step-title').textContent()) ?? '';
 }
@@ -254,6 +262,22 @@ test('the setup wizard, an account, and a message in the log view and the counte
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();
     await screenshot(name);
   }
+
+  // A setting that needs a restart: the banner offers it, the page reconnects by itself.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Recipients per message').fill('50');
+  await page.getByRole('button', { name: 'Save limits' }).click();
+  const banner = page.getByText('Some changed settings apply after a restart.');
+  await banner.waitFor();
+  const readyLines = () => server.lines.filter((l) => l.startsWith('{"ready":true')).length;
+  assert.equal(readyLines(), 1);
+  await page.getByRole('button', { name: 'Restart now' }).click();
+  await banner.waitFor({ state: 'detached' });
+  await until(() => readyLines() === 2, 'the restart');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.getByText('Running', { exact: true }).first().waitFor();
+  assert.equal((await adminOk<{ limits: { maxRecipients: number } }>(admin, 'settings.get')).limits.maxRecipients, 50);
 
   // The same UI in the dark theme at 1920x1080.
   const dark = await openBrowser(t, { viewport: { width: 1920, height: 1080 }, colorScheme: 'dark' });
