@@ -7,6 +7,7 @@ import type * as Electron from 'electron';
 import type { AdminEvent, ServerStatus, Settings, SupervisorState } from '../src-mailserver/admin/contract.js';
 import { appResponse } from './app-protocol.js';
 import { registerAdminBridge } from './ipc-bridge.js';
+import { setStartAtLogin } from './login-item.js';
 import { notificationsFor } from './notifications.js';
 import { ServerSupervisor, type ChildHandle } from './server-supervisor.js';
 import { trayModel, type TrayAction, type TrayIcon } from './tray-model.js';
@@ -45,6 +46,10 @@ export interface AppOptions {
   serverArgs?: string[];
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
+  /** Where XDG autostart entries go (Linux); default XDG_CONFIG_HOME or ~/.config. */
+  configHome?: string;
+  /** Started by the login item: open only the tray. */
+  hidden?: boolean;
 }
 
 export interface AppController {
@@ -124,10 +129,19 @@ export async function runApp(options: AppOptions): Promise<AppController | null>
     tray.setContextMenu(Menu.buildFromTemplate(template));
   };
 
+  const applyLoginItem = () =>
+    setStartAtLogin(prefs.startAtLogin, {
+      platform,
+      setLoginItemSettings: (s) => app.setLoginItemSettings(s),
+      execPath: process.execPath,
+      appImage: (options.env ?? process.env).APPIMAGE,
+      configHome: options.configHome,
+    }).catch(() => undefined);
+
   const applyPrefs = (settings: Settings) => {
     const loginChanged = settings.desktop.startAtLogin !== prefs.startAtLogin;
     Object.assign(prefs, settings.desktop);
-    if (loginChanged) app.setLoginItemSettings({ openAtLogin: prefs.startAtLogin });
+    if (loginChanged) void applyLoginItem();
     updateTray();
   };
 
@@ -211,7 +225,7 @@ export async function runApp(options: AppOptions): Promise<AppController | null>
           return supervisor.restart();
         case 'toggle-login': {
           prefs.startAtLogin = !prefs.startAtLogin;
-          app.setLoginItemSettings({ openAtLogin: prefs.startAtLogin });
+          await applyLoginItem();
           await supervisor.call('settings.update', { desktop: { startAtLogin: prefs.startAtLogin } });
           updateTray();
           return;
@@ -245,9 +259,9 @@ export async function runApp(options: AppOptions): Promise<AppController | null>
   } catch {
     tray = null; // no tray here (some desktops): the window stays the way in
   }
-  app.setLoginItemSettings({ openAtLogin: prefs.startAtLogin });
+  void applyLoginItem();
   updateTray();
-  createWindow(!prefs.startMinimized || !tray);
+  createWindow((!prefs.startMinimized && !options.hidden) || !tray);
   supervisor.start();
   return controller;
 }

@@ -36,6 +36,7 @@ async function start(): Promise<void> {
     dataDir,
     prefs,
     adminToken,
+    hidden: process.argv.includes('--hidden'),
     paths: {
       preload: join(here, 'preload.cjs'),
       uiDir: join(root, 'dist-renderer'),

@@ -6,6 +6,7 @@
 // stops the server gracefully.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AdminEvent, AdminResponse, ServerStatus } from '../../src-mailserver/admin/contract.js';
 import { runApp, registerSchemes, type AppController } from '../../src-main/app.js';
@@ -45,7 +46,8 @@ test('the app end to end with the real server: window, IPC, events, tray, close 
   t.after(() => dir.remove());
   writeDesktopConfig(dir.path);
   const stub = createElectronStub();
-  const controller = (await runApp({ electron: stub.electron, paths: PATHS, dataDir: dir.path, prefs: PREFS, adminToken: 'token-'.padEnd(32, 'x') })) as AppController;
+  const configHome = join(dir.path, 'xdg-config');
+  const controller = (await runApp({ electron: stub.electron, paths: PATHS, dataDir: dir.path, prefs: PREFS, adminToken: 'token-'.padEnd(32, 'x'), configHome, platform: 'linux' })) as AppController;
   t.after(() => controller.supervisor.stop());
 
   // The window: hardened, on app://, shown (not start-minimised).
@@ -117,9 +119,12 @@ test('the app end to end with the real server: window, IPC, events, tray, close 
   assert.ok(paused.ok && (paused.result as ServerStatus).incomingPaused);
   assert.match(tray.tooltip, /incoming paused/);
 
-  // Start at login, from the tray, also saved in the settings.
+  // Start at login, from the tray (Linux: an XDG autostart entry), also saved in the settings.
+  const autostart = join(configHome, 'autostart', 'homemail.desktop');
+  assert.equal(existsSync(autostart), false);
   tray.item('Start at login').click!();
-  await until(() => stub.app.loginItem === true, 'the login item');
+  await until(() => existsSync(autostart), 'the autostart entry');
+  assert.match(readFileSync(autostart, 'utf8'), new RegExp(`^Exec=${process.execPath.replace(/[.]/g, '\\.')} --hidden$`, 'm'));
   await until(() => tray.item('Start at login').checked === true, 'the checked menu item');
   const settings = await invoke(stub, trusted, 'settings.get', {});
   assert.ok(settings.ok && (settings.result as { desktop: { startAtLogin: boolean } }).desktop.startAtLogin);

@@ -4,11 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerStatus, SupervisorState } from '../../src-mailserver/admin/contract.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolveAppFile } from '../../src-main/app-protocol.js';
+import { desktopEntry, setStartAtLogin } from '../../src-main/login-item.js';
 import { checkCall, isTrustedSender, registerAdminBridge } from '../../src-main/ipc-bridge.js';
 import { notificationsFor } from '../../src-main/notifications.js';
 import { trayModel, type TrayItem } from '../../src-main/tray-model.js';
 import { isAppUrl, isExternalLink, onWindowClose, webPreferences } from '../../src-main/window-policy.js';
+import { makeTempDir } from '../support/temp-dir.js';
 
 const running: SupervisorState = { state: 'running', restarts: 0, nextStartAt: null, lastExit: null };
 
@@ -159,4 +163,25 @@ test('app:// maps to files of the UI folder and nothing else', () => {
     const file = resolveAppFile(url, ui);
     assert.ok(file === null || file.startsWith(ui + '/'), `${url} -> ${file}`);
   }
+});
+
+test('start at login: Electron login items on macOS and Windows, an XDG autostart entry on Linux', async (t) => {
+  const calls: unknown[] = [];
+  await setStartAtLogin(true, { platform: 'darwin', setLoginItemSettings: (s) => calls.push(s), execPath: '/x' });
+  await setStartAtLogin(false, { platform: 'win32', setLoginItemSettings: (s) => calls.push(s), execPath: 'C:\\x.exe' });
+  assert.deepEqual(calls, [
+    { openAtLogin: true, openAsHidden: true },
+    { openAtLogin: false, openAsHidden: true },
+  ]);
+  const dir = await makeTempDir();
+  t.after(() => dir.remove());
+  const deps = { platform: 'linux' as const, setLoginItemSettings: () => assert.fail('not on Linux'), execPath: '/opt/Homemail/homemail', appImage: '/home/me/My Apps/Homemail.AppImage', configHome: dir.path };
+  await setStartAtLogin(true, deps);
+  const entry = readFileSync(join(dir.path, 'autostart', 'homemail.desktop'), 'utf8');
+  assert.match(entry, /^\[Desktop Entry\]\nType=Application\nName=Homemail\n/);
+  assert.match(entry, /^Exec="\/home\/me\/My Apps\/Homemail\.AppImage" --hidden$/m, 'the AppImage, quoted');
+  await setStartAtLogin(false, deps);
+  assert.equal(existsSync(join(dir.path, 'autostart', 'homemail.desktop')), false);
+  await setStartAtLogin(false, deps); // removing twice is fine
+  assert.equal(desktopEntry('/usr/bin/homemail').split('\n')[4], 'Exec=/usr/bin/homemail --hidden');
 });
