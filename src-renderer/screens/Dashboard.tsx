@@ -7,7 +7,7 @@ import { routeHref } from '../app/router.js';
 import { useStatus, useStores, useToast } from '../app/stores.js';
 import { Badge, Card, Dot, Empty, PageHeader, type Tone } from '../components/Card.js';
 import { HourlyChart } from '../components/HourlyChart.js';
-import { formatDate, formatDuration, formatTime } from '../format.js';
+import { formatDate, formatDuration, formatTime, plural } from '../format.js';
 
 const LISTENER_TONE: Record<ListenerState, { tone: Tone; text: string }> = {
   running: { tone: 'ok', text: 'Running' },
@@ -121,7 +121,7 @@ export function Dashboard() {
                 <Empty>Nothing waiting to be sent.</Empty>
               ) : (
                 <p>
-                  <a href={routeHref('queue')}>{status.queue.total} message(s)</a> waiting: {status.queue.deferred} deferred, {status.queue.held} held; the oldest for{' '}
+                  <a href={routeHref('queue')}>{plural(status.queue.total, 'message')}</a> waiting: {status.queue.deferred} deferred, {status.queue.held} held; the oldest for{' '}
                   {formatDuration(status.queue.oldestAgeSeconds)}.
                 </p>
               )

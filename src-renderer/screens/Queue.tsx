@@ -8,7 +8,7 @@ import { routeHref } from '../app/router.js';
 import { useQueue, useRouter, useStores, useToast } from '../app/stores.js';
 import { Badge, Card, Empty, Notice, PageHeader, type Tone } from '../components/Card.js';
 import { useConfirm } from '../components/Confirm.js';
-import { formatBytes, formatDateTime, formatDuration, formatRelative } from '../format.js';
+import { formatBytes, formatDateTime, formatDuration, formatRelative, plural } from '../format.js';
 import type { QueueAction } from '../stores/queue-store.js';
 
 const STATE_TONE: Record<QueueItemState, Tone> = { queued: 'info', sending: 'ok', deferred: 'warning', held: 'muted' };
@@ -46,7 +46,7 @@ export function Queue() {
     <div className="screen queue">
       <PageHeader
         title="Queue"
-        subtitle={`${items.length} message(s) waiting to be sent`}
+        subtitle={items.length === 0 ? 'Nothing waiting to be sent' : `${plural(items.length, 'message')} waiting to be sent`}
         actions={
           <div className="segmented" role="group" aria-label="View">
             <button type="button" className={`button ${view === 'messages' ? 'primary' : ''}`} aria-pressed={view === 'messages'} onClick={() => setView('messages')}>

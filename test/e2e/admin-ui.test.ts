@@ -260,7 +260,7 @@ test('the setup wizard, an account, and a message in the log view and the counte
   ] as const) {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: name === 'dns' ? 'DNS' : heading }).click();
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();
-    await screenshot(name);
+    await screenshot(name === 'queue' ? 'queue-empty' : name);
   }
 
   // A setting that needs a restart: the banner offers it, the page reconnects by itself.
