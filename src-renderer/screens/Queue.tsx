@@ -95,23 +95,36 @@ function recipientsText(item: QueueItem): string {
   return rest.length === 0 ? first.address : `${first.address} and ${rest.length} more`;
 }
 
+/** Per-recipient states, only those that occur: "1 pending", "2 done · 1 failed". */
+function countsText(item: QueueItem): string {
+  const parts = [
+    [item.counts.delivered, 'done'],
+    [item.counts.pending, 'pending'],
+    [item.counts.failed, 'failed'],
+  ] as const;
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${n} ${what}`)
+    .join(' · ');
+}
+
 function QueueTable({ items, selectedId }: { items: QueueItem[]; selectedId: string | null }) {
   const { queue } = useStores();
   if (items.length === 0) return <Empty>The queue is empty: everything has been sent.</Empty>;
+  // Five columns so the list fits 1280 px: size and age under the id, recipients under the
+  // sender, tries with the per-recipient counts; the last error takes the rest.
   return (
     <div className="table-wrap">
       <table className="table queue-table">
         <thead>
           <tr>
             <th scope="col">Queue id</th>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
+            <th scope="col">From / to</th>
             <th scope="col">Status</th>
-            <th scope="col" className="num">Attempts</th>
-            <th scope="col">Next try</th>
+            <th scope="col" className="nowrap">
+              Next try
+            </th>
             <th scope="col">Last error</th>
-            <th scope="col" className="num">Size</th>
-            <th scope="col">Age</th>
           </tr>
         </thead>
         <tbody>
@@ -121,22 +134,24 @@ function QueueTable({ items, selectedId }: { items: QueueItem[]; selectedId: str
                 <button type="button" className="link-button mono" onClick={() => void queue.getState().select(item.id)} aria-label={`Details of ${item.id}`}>
                   {item.id}
                 </button>
+                <div className="muted small nowrap">
+                  {formatBytes(item.size)} · {formatDuration((Date.now() - item.arrivedAt) / 1000)} old
+                </div>
               </td>
-              <td>{item.sender || '<>'}</td>
-              <td>{recipientsText(item)}</td>
               <td>
-                <Badge tone={STATE_TONE[item.state]}>{item.state}</Badge>{' '}
-                <span className="muted small">
-                  {item.counts.delivered} done · {item.counts.pending} pending · {item.counts.failed} failed
-                </span>
+                <div>{item.sender || '<>'}</div>
+                <div className="queue-to">{recipientsText(item)}</div>
               </td>
-              <td className="num">{item.attempts}</td>
-              <td>{item.state === 'held' ? 'held' : item.nextAttemptAt ? formatRelative(item.nextAttemptAt) : '—'}</td>
-              <td className="truncate" title={item.lastError ?? ''}>
-                {item.lastError ?? '—'}
+              <td>
+                <Badge tone={STATE_TONE[item.state]}>{item.state}</Badge>
+                <div className="muted small nowrap">
+                  {countsText(item)} · {plural(item.attempts, 'try', 'tries')}
+                </div>
               </td>
-              <td className="num">{formatBytes(item.size)}</td>
-              <td>{formatDuration((Date.now() - item.arrivedAt) / 1000)}</td>
+              <td className="nowrap">{item.state === 'held' ? 'held' : item.nextAttemptAt ? formatRelative(item.nextAttemptAt) : '—'}</td>
+              <td className="last-error" title={item.lastError ?? ''}>
+                <span className="clamp-2">{item.lastError ?? '—'}</span>
+              </td>
             </tr>
           ))}
         </tbody>

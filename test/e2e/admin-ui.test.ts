@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { AccountInfo, AliasInfo, DomainInfo } from '../../src-mailserver/admin/contract.js';
@@ -35,6 +36,23 @@ async function stepTitle(page: Page): Promise<string> {
   return (await page.locator('#step-title').textContent()) ?? '';
 }
 
+/** GET a link whose host is this server's name (not in any resolver here): sent to 127.0.0.1. */
+function httpGet(url: string, type: string): Promise<string> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port: Number(u.port), path: u.pathname + u.search, headers: { host: u.host } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        if (res.statusCode !== 200 || !String(res.headers['content-type']).includes(type)) reject(new Error(`${url}: ${res.statusCode} ${res.headers['content-type']}`));
+        else resolve(body);
+      });
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 const DNS = '127.0.7.70';
 const PUBLIC_IP = '127.0.7.71';
 const NO_PORT25 = '127.0.7.73';
@@ -50,7 +68,7 @@ test('the setup wizard, an account, and a message in the log view and the counte
   const relay = await startSmtpSink(t, { address: RELAY, port: 587, tls: relayCert, auth: { user: 'relayuser', pass: 'relay-pass' } });
   writeFileSync(join(dir.path, 'ca.pem'), ca.cert);
   writeFileSync(join(dir.path, 'config.json'), JSON.stringify({ network: { port25TestHost: `${NO_PORT25}:25`, dnsbls: [] } }));
-  const server = await spawnServer(t, serveArgs(dir.path, ['smtp', 'admin'], ['--dns', knot.server, '--public-ip', PUBLIC_IP]), {
+  const server = await spawnServer(t, serveArgs(dir.path, ['smtp', 'submission', 'smtps', 'imaps', 'http', 'admin'], ['--dns', knot.server, '--public-ip', PUBLIC_IP]), {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir.path, 'ca.pem') },
   });
   const admin = adminEndpoint(server);
@@ -139,6 +157,21 @@ test('the setup wizard, an account, and a message in the log view and the counte
 
   await page.getByRole('heading', { name: 'Set up your mail apps' }).waitFor();
   await page.getByText('me@example.test').first().waitFor();
+  const clientRows = page.locator('.wizard table tbody tr');
+  await clientRows.first().waitFor();
+  assert.deepEqual(
+    (await clientRows.allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim()),
+    [
+      `IMAP (incoming) recommended mail.example.test ${server.ports.imaps} SSL/TLS`,
+      `SMTP (outgoing) recommended mail.example.test ${server.ports.smtps} SSL/TLS`,
+      `SMTP (outgoing) mail.example.test ${server.ports.submission} STARTTLS`,
+    ],
+  );
+  // The automatic-setup links, fetched from the web listener as a mail app would.
+  const autoconfig = await page.getByRole('link', { name: 'the autoconfig file' }).getAttribute('href');
+  assert.match(await httpGet(autoconfig!, 'application/xml'), new RegExp(`<incomingServer type="imap">[\\s\\S]*<port>${server.ports.imaps}</port>`));
+  const profile = await page.getByRole('link', { name: 'download the configuration profile' }).getAttribute('href');
+  assert.match(await httpGet(profile!, 'application/x-apple-aspen-config'), /<string>me@example\.test<\/string>/);
   await screenshot('wizard-7-clients');
   await page.getByRole('button', { name: 'Continue' }).click();
 

@@ -25,8 +25,9 @@ const FLAGS = [
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;
-  /** Save a screenshot of the page as test-results/screenshots/<name>.png. */
-  screenshot(name: string, page?: Page): Promise<string>;
+  /** Save a screenshot of the page as test-results/screenshots/<name>.png; toasts are left out
+   * (they would cover the screen in a fast test) unless `toasts` is set. */
+  screenshot(name: string, page?: Page, options?: { toasts?: boolean }): Promise<string>;
 }
 
 export async function openBrowser(
@@ -60,9 +61,13 @@ export async function openBrowser(
   return {
     context,
     page,
-    async screenshot(name, p = page) {
+    async screenshot(name, p = page, shot = {}) {
       const path = join(SCREENSHOT_DIR, `${name}.png`);
+      // Through the CSSOM: the page's CSP refuses injected style sheets (playwright's `style`).
+      const toasts = (visibility: string) => p.evaluate(`document.querySelectorAll('.toasts').forEach((e) => { e.style.visibility = '${visibility}'; })`);
+      if (!shot.toasts) await toasts('hidden');
       await p.screenshot({ path, fullPage: false });
+      if (!shot.toasts) await toasts('');
       return path;
     },
   };
