@@ -1,7 +1,7 @@
 // Start at login. macOS and Windows: Electron's login items. Linux, where Electron has none: an
 // XDG autostart entry (~/.config/autostart/homemail.desktop, freedesktop Desktop Entry spec)
 // that starts the AppImage when the app runs from one, else the program itself, minimised.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,5 +36,8 @@ export async function setStartAtLogin(enabled: boolean, deps: LoginItemDeps): Pr
     return;
   }
   await mkdir(join(file, '..'), { recursive: true });
-  await writeFile(file, desktopEntry(deps.appImage ?? deps.execPath), { mode: 0o644 });
+  // Written whole or not at all: a session starting meanwhile never reads half an entry.
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, desktopEntry(deps.appImage ?? deps.execPath), { mode: 0o644 });
+  await rename(temp, file);
 }

@@ -43,12 +43,12 @@ test('a second instance only hands over to the first', async () => {
 
 test('the app end to end with the real server: window, IPC, events, tray, close to tray, quit', async (t) => {
   const dir = await makeTempDir();
-  t.after(() => dir.remove());
   writeDesktopConfig(dir.path);
   const stub = createElectronStub();
   const configHome = join(dir.path, 'xdg-config');
   const controller = (await runApp({ electron: stub.electron, paths: PATHS, dataDir: dir.path, prefs: PREFS, adminToken: 'token-'.padEnd(32, 'x'), configHome, platform: 'linux' })) as AppController;
   t.after(() => controller.supervisor.stop());
+  t.after(() => dir.remove());
 
   // The window: hardened, on app://, shown (not start-minimised).
   assert.equal(StubWindow.all.length, 1);
@@ -168,11 +168,11 @@ test('the app end to end with the real server: window, IPC, events, tray, close 
 
 test('without close-to-tray, closing the window quits; start minimised opens no window', async (t) => {
   const dir = await makeTempDir();
-  t.after(() => dir.remove());
   writeDesktopConfig(dir.path);
   const stub = createElectronStub();
   const controller = (await runApp({ electron: stub.electron, paths: PATHS, dataDir: dir.path, prefs: { ...PREFS, closeToTray: false, startMinimized: true }, adminToken: 'x'.repeat(32) })) as AppController;
   t.after(() => controller.supervisor.stop());
+  t.after(() => dir.remove());
   const win = StubWindow.all[0]!;
   assert.equal(win.visible, false, 'started minimised: only the tray');
   controller.showWindow();

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerStatus, SupervisorState } from '../../src-mailserver/admin/contract.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveAppFile } from '../../src-main/app-protocol.js';
 import { desktopEntry, setStartAtLogin } from '../../src-main/login-item.js';
@@ -180,6 +180,7 @@ test('start at login: Electron login items on macOS and Windows, an XDG autostar
   const entry = readFileSync(join(dir.path, 'autostart', 'homemail.desktop'), 'utf8');
   assert.match(entry, /^\[Desktop Entry\]\nType=Application\nName=Homemail\n/);
   assert.match(entry, /^Exec="\/home\/me\/My Apps\/Homemail\.AppImage" --hidden$/m, 'the AppImage, quoted');
+  assert.deepEqual(readdirSync(join(dir.path, 'autostart')), ['homemail.desktop'], 'written whole through a temporary file, nothing left over');
   await setStartAtLogin(false, deps);
   assert.equal(existsSync(join(dir.path, 'autostart', 'homemail.desktop')), false);
   await setStartAtLogin(false, deps); // removing twice is fine

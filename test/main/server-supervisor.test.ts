@@ -27,12 +27,12 @@ function waitFor<T>(sup: ServerSupervisor, event: string, match: (v: T) => boole
 
 test('the real server under supervision: calls, kill -9 restarted with backoff, graceful stop', async (t) => {
   const dir = await makeTempDir();
-  t.after(() => dir.remove());
   writeDesktopConfig(dir.path);
   const states: SupervisorState[] = [];
   const sup = new ServerSupervisor({ fork: () => forkDesktopServer(['--data', dir.path]), backoff: { initialMs: 300, resetAfterMs: 60_000 } });
   sup.on('state', (s: SupervisorState) => states.push(s));
   t.after(() => sup.stop());
+  t.after(() => dir.remove());
   assert.deepEqual(await sup.call('status.get', {}), { ok: false, error: { code: 'server_unavailable', message: 'The mail server is stopped.' } });
   sup.start();
   const ports = await waitFor<Record<string, number>>(sup, 'ready', () => true);
@@ -77,7 +77,6 @@ test('the real server under supervision: calls, kill -9 restarted with backoff, 
 
 test('a server that keeps crashing is restarted with growing delays, then given up', async (t) => {
   const dir = await makeTempDir();
-  t.after(() => dir.remove());
   const crasher = join(dir.path, 'crash.mjs');
   writeFileSync(crasher, "process.send({ type: 'fatal', message: 'boom' }); setTimeout(() => process.exit(3), 10);\n");
   const sup = new ServerSupervisor({
@@ -92,6 +91,7 @@ test('a server that keeps crashing is restarted with growing delays, then given 
   sup.start();
   const final = await failed;
   t.after(() => sup.stop());
+  t.after(() => dir.remove());
   const delays = states.filter((s) => s.state === 'restarting').map((s) => s.nextStartAt! - s.lastExit!.at);
   assert.deepEqual(delays, [40, 80, 120, 120]);
   assert.equal(final.restarts, 4);
@@ -107,11 +107,11 @@ test('a server that keeps crashing is restarted with growing delays, then given 
 
 test('as a normal user, port 25 fails but the server runs and the status carries the fixes', async (t) => {
   const dir = await makeTempDir();
-  t.after(() => dir.remove());
   chownSync(dir.path, 65534, 65534);
   writeDesktopConfig(dir.path, { listen: '127.0.7.51', ports: { smtp: 25, submission: 0 } }, 65534);
   const sup = new ServerSupervisor({ fork: () => forkDesktopServer(['--data', dir.path], { uid: 65534, gid: 65534, env: { HOME: dir.path } }) });
   t.after(() => sup.stop());
+  t.after(() => dir.remove());
   sup.start();
   const ports = await waitFor<Record<string, number>>(sup, 'ready', () => true);
   assert.equal(ports.smtp, undefined);
