@@ -153,7 +153,7 @@ export function Dashboard() {
           <ul className="log-mini">
             {status.recentErrors.map((l) => (
               <li key={l.seq}>
-                <span className={`level ${l.level}`}>{l.level}</span> <time>{formatTime(l.time)}</time> <span className="component">{l.component}</span> {l.msg}
+                <span className={`level ${l.level}`}>{l.level}</span> <time>{formatTime(l.time)}</time> <span className="component">{l.component}</span> {l.msg} <span className="muted">{keyFields(l.fields)}</span>
               </li>
             ))}
           </ul>
@@ -161,6 +161,15 @@ export function Dashboard() {
       </Card>
     </div>
   );
+}
+
+/** The fields that say what a warning is about (a message, an address, a peer), for one line. */
+function keyFields(fields: Record<string, unknown>): string {
+  return ['to', 'domain', 'remote', 'queueId']
+    .filter((k) => fields[k] !== undefined && fields[k] !== null && fields[k] !== '')
+    .slice(0, 2)
+    .map((k) => `${k}=${String(fields[k])}`)
+    .join(' ');
 }
 
 function Stat({ label, value, href }: { label: string; value: number | string; href?: string }) {

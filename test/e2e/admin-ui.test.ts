@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { AccountInfo, AliasInfo, DomainInfo } from '../../src-mailserver/admin/contract.js';
+import type { AccountInfo, AliasInfo, DnsCheckReport, DnsRecords, DomainInfo } from '../../src-mailserver/admin/contract.js';
 import { adminEndpoint, adminOk } from '../support/admin.js';
 import { openBrowser } from '../support/browser.js';
 import { startKnot, zoneHeader } from '../support/knot.js';
@@ -60,19 +60,21 @@ const RELAY = '127.0.7.74';
 
 test('the setup wizard, an account, and a message in the log view and the counters', async (t) => {
   const dir = await makeTempDir();
-  t.after(() => dir.remove());
   const knot = await startKnot(t, DNS, { 'example.test': zoneHeader('example.test', DNS) });
   const ca = await makeTestCa();
   t.after(() => ca.remove());
   const relayCert = await ca.issue([RELAY]);
-  const relay = await startSmtpSink(t, { address: RELAY, port: 587, tls: relayCert, auth: { user: 'relayuser', pass: 'relay-pass' } });
+  // Any free port: the relay form takes one (a fixed port would collide with other checkouts running this file).
+  const relay = await startSmtpSink(t, { address: RELAY, port: 0, tls: relayCert, auth: { user: 'relayuser', pass: 'relay-pass' } });
   writeFileSync(join(dir.path, 'ca.pem'), ca.cert);
   writeFileSync(join(dir.path, 'config.json'), JSON.stringify({ network: { port25TestHost: `${NO_PORT25}:25`, dnsbls: [] } }));
   const server = await spawnServer(t, serveArgs(dir.path, ['smtp', 'submission', 'smtps', 'imaps', 'http', 'admin'], ['--dns', knot.server, '--public-ip', PUBLIC_IP]), {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir.path, 'ca.pem') },
   });
+  t.after(() => dir.remove()); // after the server's own stop, registered above
   const admin = adminEndpoint(server);
-  const { page, screenshot } = await openBrowser(t);
+  const { context, page, screenshot } = await openBrowser(t);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: admin.base });
 
   // First visit with the printed address: the token becomes a cookie, setup opens by itself.
   await page.goto(admin.url);
@@ -123,8 +125,15 @@ test('the setup wizard, an account, and a message in the log view and the counte
   const zone = readFileSync((await download.path())!, 'utf8');
   assert.match(zone, /^example\.test\.\t300\tIN\tMX\t10 mail\.example\.test\.$/m);
   assert.match(zone, /_domainkey\.example\.test\.\t300\tIN\tTXT\t\( "v=DKIM1; k=rsa; p=/);
+  // Each record has its copy button: what lands on the clipboard is the value to publish.
+  const records = await adminOk<DnsRecords>(admin, 'dns.records', { domain: 'example.test' });
+  const mx = records.records.find((r) => r.type === 'MX')!;
+  const copyMx = page.getByRole('button', { name: `Copy the MX value for ${mx.name}` });
+  await copyMx.click();
+  await copyMx.getByText('Copied').waitFor();
+  assert.equal(await page.evaluate('navigator.clipboard.readText()'), mx.value);
+  // Published: no click needed, the step re-checks by itself (every 15 s) until it is green.
   await knot.setZones({ 'example.test': zoneHeader('example.test', DNS, 2) + zone });
-  await page.getByRole('button', { name: 'Check now' }).click();
   await page.getByRole('button', { name: 'Continue', exact: true }).waitFor({ timeout: 60_000 });
   for (const check of ['MX', 'A / AAAA of the mail host', 'SPF', 'DKIM', 'DMARC']) {
     assert.equal(await page.locator('.checklist li', { hasText: check }).first().locator('.dot.ok').count(), 1, `${check} is green`);
@@ -141,7 +150,7 @@ test('the setup wizard, an account, and a message in the log view and the counte
   assert.equal(await timeline.locator('li.error').count(), 1);
   await page.getByLabel('Send outgoing mail through a relay').check();
   await page.getByLabel('Relay host').fill(RELAY);
-  await page.getByLabel('Port and security').fill('587');
+  await page.getByLabel('Port and security').fill(String(relay.port));
   await page.getByLabel('User name').fill('relayuser');
   await page.getByLabel('Password', { exact: true }).fill('relay-pass');
   await page.getByRole('button', { name: 'Save relay' }).click();
@@ -293,6 +302,18 @@ test('the setup wizard, an account, and a message in the log view and the counte
   ] as const) {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: name === 'dns' ? 'DNS' : heading }).click();
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+    if (name === 'dns') {
+      // The page checks once on opening (then every minute); "Check now" checks again at once.
+      await page.waitForFunction("[...document.querySelectorAll('button')].some((b) => b.textContent === 'Check now' && !b.disabled)");
+      const checkedAt = async () => (await adminOk<DnsCheckReport | null>(admin, 'dns.lastCheck', { domain: 'example.test' }))?.checkedAt ?? 0;
+      const before = await checkedAt();
+      await page.getByRole('button', { name: 'Check now' }).click();
+      const deadline = Date.now() + 30_000;
+      while ((await checkedAt()) <= before) {
+        assert.ok(Date.now() < deadline, 'a new check after Check now');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     await screenshot(name === 'queue' ? 'queue-empty' : name);
   }
 

@@ -36,8 +36,8 @@ test('a message to an unreachable destination: deferred, retried, deleted; anoth
   });
   const peer = await startSmtpSink(t, { address: PEER });
   const dir = await makeTempDir();
-  t.after(() => dir.remove());
   const server = await spawnServer(t, serveArgs(dir.path, ['smtp', 'submission', 'admin'], ['--dns', knot.server]));
+  t.after(() => dir.remove()); // after the server's own stop, registered above
   const admin = adminEndpoint(server);
   await adminOk(admin, 'domains.add', { name: 'example.test' });
   await adminOk(admin, 'accounts.add', { address: 'me@example.test', password: 'a long enough passphrase' });
@@ -117,5 +117,10 @@ test('a message to an unreachable destination: deferred, retried, deleted; anoth
   assert.ok(status.counters.deferred >= 2, `deferred today: ${status.counters.deferred}`);
   assert.equal(status.counters.sent, 1);
   assert.equal(status.queue!.total, 0);
+  // The deferrals are among the recent warnings (the lower half of the dashboard).
+  const recent = page.locator('.card', { hasText: 'Recent warnings and errors' }).locator('li', { hasText: 'deferred' }).first();
+  await recent.waitFor();
+  assert.match(await recent.innerText(), /^WARN\s+[\d:]+\s+queue\s+deferred\s+to=friend@unreachable\.test queueId=\w+$/);
+  await recent.scrollIntoViewIfNeeded();
   await screenshot('dashboard-after-queue');
 });
