@@ -18,13 +18,15 @@ export function HourlyChart({ points }: { points: HourlyPoint[] }) {
     return () => observer.disconnect();
   }, []);
   const max = Math.max(1, ...points.map((p) => Math.max(p.received, p.sent, p.rejected)));
-  const scaleMax = Math.max(4, niceMax(max));
+  // Gridlines at 0, half and the top, all whole numbers (a line at 2.5 labelled "3" misleads).
+  const half = Math.max(2, niceStep(max / 2));
+  const scaleMax = half * 2;
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const slot = innerW / Math.max(1, points.length);
   const barW = Math.max(2, Math.min(18, slot / 2 - 2));
   const y = (v: number) => PAD.top + innerH - (v / scaleMax) * innerH;
-  const ticks = [0, scaleMax / 2, scaleMax];
+  const ticks = [0, half, scaleMax];
   const labelEvery = points.length > 24 ? 6 : 3;
   const total = points.reduce((a, p) => ({ received: a.received + p.received, sent: a.sent + p.sent }), { received: 0, sent: 0 });
 
@@ -35,7 +37,7 @@ export function HourlyChart({ points }: { points: HourlyPoint[] }) {
           <g key={t}>
             <line className="grid" x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} />
             <text className="axis" x={PAD.left - 6} y={y(t) + 4} textAnchor="end">
-              {Math.round(t)}
+              {t}
             </text>
           </g>
         ))}
@@ -88,8 +90,9 @@ function hourLabel(ms: number): string {
   return `${String(new Date(ms).getHours()).padStart(2, '0')}:00`;
 }
 
-function niceMax(v: number): number {
+/** The smallest of 1, 2, 5, 10, 20, 50 ... that is at least v. */
+function niceStep(v: number): number {
   const pow = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * pow >= v) return m * pow;
+  for (const m of [1, 2, 5, 10]) if (m * pow >= v) return m * pow;
   return 10 * pow;
 }

@@ -32,6 +32,16 @@ async function until(check: () => boolean, what: string, timeoutMs = 30_000): Pr
   }
 }
 
+/** Wait until an expression is true in the page. Not page.waitForFunction: when it has to poll,
+ * it evaluates the expression with eval, which the admin page's CSP (script-src 'self') refuses. */
+async function pageUntil(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function stepTitle(page: Page): Promise<string> {
   return (await page.locator('#step-title').textContent()) ?? '';
 }
@@ -82,7 +92,7 @@ test('the setup wizard, an account, and a message in the log view and the counte
   await page.getByRole('heading', { name: 'Set up your mail server' }).waitFor();
   assert.equal(await stepTitle(page), 'Host name and public address');
   const hostname = page.getByLabel('Host name of this mail server');
-  await page.waitForFunction("document.getElementById('wiz-hostname')?.value === 'mail.example.test'");
+  await pageUntil(page, "document.getElementById('wiz-hostname')?.value === 'mail.example.test'");
   await page.getByText(`${PUBLIC_IP} (set by you)`).waitFor();
   await screenshot('wizard-1-host');
   await hostname.fill('mail.example.test');
@@ -278,7 +288,7 @@ test('the setup wizard, an account, and a message in the log view and the counte
   await row.waitFor();
   assert.match(await row.innerText(), new RegExp(`queueId=${queueId}`));
   await page.getByRole('searchbox', { name: 'Search the log' }).fill('domain:remote.test');
-  await page.waitForFunction("document.querySelectorAll('.vrow').length === 1");
+  await pageUntil(page, "document.querySelectorAll('.vrow').length === 1");
   await row.click();
   const detail = page.getByRole('complementary', { name: 'Log line details' });
   await detail.getByRole('button', { name: queueId }).click();
@@ -289,7 +299,7 @@ test('the setup wizard, an account, and a message in the log view and the counte
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
   const received = page.locator('.stat', { hasText: 'Received today' }).locator('.stat-value');
-  await page.waitForFunction(RECEIVED_IS_ONE);
+  await pageUntil(page, RECEIVED_IS_ONE);
   assert.equal(await received.innerText(), '1');
   await screenshot('dashboard');
 
@@ -304,7 +314,7 @@ test('the setup wizard, an account, and a message in the log view and the counte
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();
     if (name === 'dns') {
       // The page checks once on opening (then every minute); "Check now" checks again at once.
-      await page.waitForFunction("[...document.querySelectorAll('button')].some((b) => b.textContent === 'Check now' && !b.disabled)");
+      await pageUntil(page, "[...document.querySelectorAll('button')].some((b) => b.textContent === 'Check now' && !b.disabled)");
       const checkedAt = async () => (await adminOk<DnsCheckReport | null>(admin, 'dns.lastCheck', { domain: 'example.test' }))?.checkedAt ?? 0;
       const before = await checkedAt();
       await page.getByRole('button', { name: 'Check now' }).click();
@@ -337,7 +347,7 @@ test('the setup wizard, an account, and a message in the log view and the counte
   const dark = await openBrowser(t, { viewport: { width: 1920, height: 1080 }, colorScheme: 'dark' });
   await dark.page.goto(admin.url);
   await dark.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-  await dark.page.waitForFunction(RECEIVED_IS_ONE);
+  await pageUntil(dark.page, RECEIVED_IS_ONE);
   const bg = await dark.page.evaluate('getComputedStyle(document.documentElement).backgroundColor');
   assert.equal(bg, 'rgb(14, 17, 22)', 'dark background from the OS preference');
   await dark.screenshot('dashboard-dark-1920');

@@ -70,6 +70,10 @@ test('the renderer over window.mailAdmin: supervisor banner, 30,000 log lines, k
   await page.goto('http://app.test/index.html#/dashboard');
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   assert.match(await page.locator('.sidebar-foot').innerText(), /Desktop app/);
+  // The chart's scale: whole numbers at every gridline, the top at or above the highest bar (4).
+  await page.locator('.chart svg').waitFor();
+  const axis = (await page.locator('.chart svg text.axis').allTextContents()).filter((x) => /^\d+$/.test(x));
+  assert.deepEqual(axis, ['0', '2', '4']);
   const calls = (await page.evaluate('window.__calls')) as string[];
   assert.ok(calls.includes('status.get') && calls.includes('wizard.get'), calls.join(','));
 
