@@ -19,7 +19,7 @@ import { makeTempDir } from '../support/temp-dir.js';
 const PATHS = { preload: '/app/dist/src-main/preload.cjs', uiDir: join(ROOT, 'dist-renderer'), serverEntry: DESKTOP_SERVER, assets: join(ROOT, 'assets') };
 const PREFS = { closeToTray: true, startMinimized: false, startAtLogin: false, notifications: true };
 
-async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+async function until(check: () => boolean, what: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -152,7 +152,7 @@ test('the app end to end with the real server: window, IPC, events, tray, close 
   await until(() => sent().some((e) => e.type === 'supervisor' && e.supervisor.state === 'restarting'), 'the restarting state in the page');
   assert.ok(tray.image.endsWith('tray/error.png'));
   assert.match(tray.tooltip, /Mail server stopped unexpectedly; restarting in \d+ s/);
-  await until(() => controller.supervisor.state.state === 'running', 'the server again', 60_000);
+  await until(() => controller.supervisor.state.state === 'running', 'the server again', 120_000);
 
   // Quit: the server stops gracefully first, then the app goes.
   const pid = controller.supervisor.pid!;

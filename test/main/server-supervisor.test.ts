@@ -12,7 +12,7 @@ import { ServerSupervisor } from '../../src-main/server-supervisor.js';
 import { forkDesktopServer, writeDesktopConfig } from '../support/desktop-child.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
-function waitFor<T>(sup: ServerSupervisor, event: string, match: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+function waitFor<T>(sup: ServerSupervisor, event: string, match: (v: T) => boolean, timeoutMs = 120_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} in ${timeoutMs} ms`)), timeoutMs);
     const on = (v: T) => {
