@@ -106,8 +106,11 @@ export async function startPostfix(t: TestContext, options: PostfixOptions): Pro
   const deadline = Date.now() + 20_000;
   while (!(await reachable(options.address))) {
     if (child.exitCode !== null || Date.now() > deadline) {
+      const text = await log();
+      await run('postfix', ['-c', conf, 'abort'], { timeoutMs: 10_000 });
       child.kill('SIGKILL');
-      throw new Error(`postfix did not start: ${await log()}`);
+      await temp.remove();
+      throw new Error(`postfix did not start: ${text}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
