@@ -1,5 +1,6 @@
 // Sending delivery status notifications for queued messages: failures (permanent errors, expiry,
-// "bounce now") and delay notices. Never to the null sender, so a DSN never causes another; the
+// "bounce now"), delay notices, and success notices for recipients that asked (NOTIFY=SUCCESS:
+// "relayed" when handed to a server that was not asked to report, RFC 3461 §6.2.4.1). Never to the null sender, so a DSN never causes another; the
 // recipient's NOTIFY (RFC 3461 §4.1) is honoured. The DSN travels with the null sender, DKIM-signed
 // for our host's domain when we have keys, into a local sender's INBOX or through the queue.
 import { open, unlink } from 'node:fs/promises';
@@ -39,7 +40,7 @@ export class BounceSender {
    * Report `recipients` of `message` to its sender. Resolves once the report is delivered or
    * queued (durably); resolves false when no report is due (null sender, NOTIFY).
    */
-  async notify(message: QueuedMessage, recipients: QueuedRecipient[], action: 'failed' | 'delayed', now = Date.now()): Promise<boolean> {
+  async notify(message: QueuedMessage, recipients: QueuedRecipient[], action: 'failed' | 'delayed' | 'delivered' | 'relayed', now = Date.now()): Promise<boolean> {
     if (message.sender === '') return false;
     const reported = recipients.filter((r) => wantsNotice(r.notify, action));
     if (reported.length === 0) return false;
@@ -63,7 +64,7 @@ export class BounceSender {
       address: r.address,
       originalRecipient: r.orcpt,
       action,
-      status: r.statusCode ?? (action === 'failed' ? '5.0.0' : '4.0.0'),
+      status: r.statusCode ?? (action === 'failed' ? '5.0.0' : action === 'delayed' ? '4.0.0' : '2.0.0'),
       remoteMta: r.remoteMta,
       diagnostic: r.lastReply,
       diagnosticIsSmtp: r.remoteMta !== null && /^\d{3}[ -]/.test(r.lastReply ?? ''),
@@ -100,7 +101,7 @@ export class BounceSender {
       });
       this.log.info(
         { queueId: message.id, dsnQueueId: result.queueId, to: message.sender, action, recipients: reported.map((r) => r.address), local: result.delivered },
-        action === 'failed' ? 'bounce sent' : 'delay notice sent',
+        action === 'failed' ? 'bounce sent' : action === 'delayed' ? 'delay notice sent' : 'success notice sent',
       );
       if (result.unknown.length > 0) this.log.warn({ queueId: message.id, to: message.sender }, 'report dropped: the sender is no local address');
     } catch (err) {

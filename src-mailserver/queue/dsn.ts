@@ -160,7 +160,8 @@ export function composeDsn(input: DsnInput): Buffer {
     parts.push(input.originalMessage);
     if (!input.originalMessage.subarray(-2).equals(Buffer.from('\r\n'))) parts.push(Buffer.from('\r\n'));
   } else {
-    parts.push(Buffer.from(`Content-Description: ${actions.has('failed') ? 'Undelivered' : 'Delayed'} Message Headers\r\nContent-Type: text/rfc822-headers\r\n\r\n`));
+    const which = actions.has('failed') ? 'Undelivered Message' : actions.has('delayed') ? 'Delayed Message' : 'Message';
+    parts.push(Buffer.from(`Content-Description: ${which} Headers\r\nContent-Type: text/rfc822-headers\r\n\r\n`));
     let header = input.originalHeader.replace(/\r?\n/g, '\r\n');
     if (!header.endsWith('\r\n')) header += '\r\n';
     parts.push(Buffer.from(header, 'latin1'));

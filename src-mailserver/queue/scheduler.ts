@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { nextAttemptAt, type BackoffPolicy } from './backoff.js';
-import type { BounceSender } from './bounces.js';
+import { wantsNotice, type BounceSender } from './bounces.js';
 import { routeKey, type DeliveryJob, type RecipientOutcome, type Route } from './delivery-job.js';
 import type { LocalAgent } from './local-agent.js';
 import type { QueueFiles } from './queue-files.js';
@@ -286,7 +286,22 @@ export class QueueScheduler {
     this.logResults(message, job, outcomes, results);
     if (job.route.kind !== 'local') for (const r of results) this.deps.metrics?.count(r.kind === 'sent' ? 'sent' : r.kind === 'deferred' ? 'deferred' : 'bounced');
     this.deps.emit({ type: 'updated', id: message.id });
+    await this.sendSuccessNotices(message, results);
     return results.some((r) => r.kind !== 'deferred');
+  }
+
+  /** NOTIFY=SUCCESS (RFC 3461): "delivered" for local mailboxes, "relayed" for other servers. */
+  private async sendSuccessNotices(message: QueuedMessage, results: AttemptResult[]): Promise<void> {
+    const sentIds = new Set(results.filter((r) => r.kind === 'sent').map((r) => r.recipientId));
+    if (sentIds.size === 0 || message.sender === '') return;
+    const rows = this.deps.store.recipientsOf(message.id).filter((r) => sentIds.has(r.id) && r.notify !== null && wantsNotice(r.notify, 'relayed'));
+    for (const action of ['delivered', 'relayed'] as const) {
+      const group = rows.filter((r) => (r.accountId !== null) === (action === 'delivered'));
+      if (group.length === 0) continue;
+      await this.deps.bounces
+        .notify(message, group, action)
+        .catch((err: unknown) => this.deps.log.error({ err, queueId: message.id }, 'could not send the success notice'));
+    }
   }
 
   private toResult(o: RecipientOutcome, message: QueuedMessage, now: number): AttemptResult {

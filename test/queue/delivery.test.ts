@@ -15,6 +15,7 @@ import { readMessages } from '../support/maildir-reader.js';
 import { readOverImap } from '../support/imap-reader.js';
 import { makeTestCa } from '../support/test-ca.js';
 import { peerAddress } from '../support/peer-address.js';
+import { SmtpDialog } from '../support/smtp-dialog.js';
 import type { ConfigInput } from '../../src-mailserver/config/config.js';
 
 const DNS = '127.0.5.30';
@@ -293,4 +294,29 @@ test('a message bigger than the peer\'s SIZE, or an internationalised address it
   assert.match(text, /its limit: 2000 bytes/);
   assert.match(text, /Final-Recipient: utf-8; jörg@small\.test\r\nAction: failed\r\nStatus: 5\.6\.7\r\n/);
   assert.equal(sink.messages.length, 0);
+});
+
+test('NOTIFY=SUCCESS: the sender gets a "relayed" report once the peer has the message; NOTIFY=NEVER silences a failure', async (t) => {
+  await peers(47);
+  const sink = await startSmtpSink(t, { address: P[47]!, onRcpt: (a) => (a.startsWith('no') ? { code: 550, text: '5.1.1 Unknown' } : null) });
+  const { server } = await setup(t, zone('dsn.test', `@ MX 10 mx.dsn.test.\nmx A ${P[47]}\n`));
+  const { dialog } = await SmtpDialog.open(server.ports.submission!);
+  t.after(() => dialog.close());
+  await dialog.command('EHLO client.test');
+  await dialog.starttls();
+  await dialog.command('EHLO client.test');
+  assert.equal((await dialog.command(`AUTH PLAIN ${Buffer.from('\0alice@example.test\0alice-pw').toString('base64')}`)).code, 235);
+  assert.equal((await dialog.command('MAIL FROM:<alice@example.test> RET=HDRS ENVID=track-7')).code, 250);
+  assert.equal((await dialog.command('RCPT TO:<yes@dsn.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;yes@dsn.test')).code, 250);
+  assert.equal((await dialog.command('RCPT TO:<nope@dsn.test> NOTIFY=NEVER')).code, 250);
+  assert.equal((await dialog.command('DATA')).code, 354);
+  assert.equal((await dialog.command('From: alice@example.test\r\nSubject: track me\r\n\r\nbody\r\n.')).code, 250);
+  await sink.waitForMessages(1);
+  const [report] = await until('the success report', () => reports(server));
+  assert.match(report!, /^Subject: Successful Mail Delivery Report\r$/m);
+  assert.match(report!, /Original-Envelope-Id: track-7\r\n/);
+  assert.match(report!, /Original-Recipient: rfc822;yes@dsn\.test\r\nFinal-Recipient: rfc822; yes@dsn\.test\r\nAction: relayed\r\nStatus: 2\.0\.0\r\n/);
+  await until('the queue to empty', () => queueEmpty(server));
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal((await reports(server))!.length, 1, 'no failure report for NOTIFY=NEVER');
 });
