@@ -320,3 +320,18 @@ test('NOTIFY=SUCCESS: the sender gets a "relayed" report once the peer has the m
   await new Promise((r) => setTimeout(r, 500));
   assert.equal((await reports(server))!.length, 1, 'no failure report for NOTIFY=NEVER');
 });
+
+test('per-domain concurrency: a backlog to one domain uses at most the configured number of connections', async (t) => {
+  await peers(48);
+  const sink = await startSmtpSink(t, { address: P[48]!, beforeDataReply: () => new Promise((r) => setTimeout(r, 150)) });
+  const { server, send } = await setup(t, zone('wide.test', `@ MX 10 mx.wide.test.\nmx A ${P[48]}\n`), { queue: { perDomainConcurrency: 2 } });
+  await sink.stop();
+  for (let i = 0; i < 12; i++) await send([`u${i}@wide.test`], `w${i}`);
+  await until('twelve deferrals', () => server.service.queue.operations.list().filter((e) => e.recipients[0]!.attempts >= 1).length === 12);
+  for (const e of server.service.queue.operations.list()) server.service.queue.operations.hold(e.id);
+  const again = await startSmtpSink(t, { address: P[48]!, beforeDataReply: () => new Promise((r) => setTimeout(r, 150)) });
+  for (const e of server.service.queue.operations.list()) server.service.queue.operations.release(e.id);
+  await again.waitForMessages(12);
+  assert.equal(again.maxConcurrent, 2);
+  assert.equal(again.connections, 2, 'each connection carried several messages');
+});

@@ -42,6 +42,8 @@ export interface SmtpSink {
   port: number;
   messages: SinkMessage[];
   connections: number;
+  /** Most connections open at once. */
+  maxConcurrent: number;
   authFailures: number;
   waitForMessages(n: number, timeoutMs?: number): Promise<SinkMessage[]>;
   /** The first message whose text contains `text` (a retried delivery may arrive twice). */
@@ -60,6 +62,7 @@ export async function startSmtpSink(t: TestContext | null, options: SinkOptions)
     port: 0,
     messages: [],
     connections: 0,
+    maxConcurrent: 0,
     authFailures: 0,
     async waitForMessages(n, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
@@ -80,6 +83,7 @@ export async function startSmtpSink(t: TestContext | null, options: SinkOptions)
     },
     stop: async () => undefined,
   };
+  let open = 0;
   const server = new SMTPServer({
     secure: options.secure ?? false,
     key: options.tls?.key,
@@ -95,7 +99,12 @@ export async function startSmtpSink(t: TestContext | null, options: SinkOptions)
     hideSMTPUTF8: options.noSmtpUtf8 ?? false,
     onConnect(_session, cb) {
       sink.connections++;
+      open++;
+      sink.maxConcurrent = Math.max(sink.maxConcurrent, open);
       cb();
+    },
+    onClose() {
+      open--;
     },
     onAuth(auth, _session, cb) {
       if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) return cb(null, { user: auth.username });
