@@ -2,12 +2,15 @@
 // recipients (after alias expansion) get it in their Maildir at once, everything else goes into
 // the queue, in one step that is durable when it resolves. A local delivery that fails is queued
 // for retry rather than lost; forwarding targets of local aliases are queued like remote mail.
+// A local recipient that asked for NOTIFY=SUCCESS (RFC 3461 §4.1) goes through the queue too, whose
+// local agent delivers it at once and sends the "delivered" report (scheduler.ts).
 import type { Logger } from 'pino';
 import type { Account } from '../directory/accounts.js';
 import type { Directory } from '../directory/directory.js';
 import { parseAddress } from '../mail/address.js';
 import type { LocalDelivery } from '../store/delivery.js';
 import type { SpooledMessage } from '../store/spool.js';
+import { wantsNotice } from './bounces.js';
 import type { QueueAddRequest, QueueIntake, RecipientInput } from './queue-intake.js';
 
 export interface DispatchRequest extends Omit<QueueAddRequest, 'source' | 'size' | 'recipients' | 'origin'> {
@@ -36,6 +39,9 @@ export class MailDispatcher {
 
   async dispatch(req: DispatchRequest): Promise<DispatchResult> {
     const accounts = new Map<number, Account>();
+    /** The DSN parameters of the first recipient that reached each account (for retries and reports). */
+    const dsnOf = new Map<number, { notify: string | null; orcpt: string | null }>();
+    const successWanted = new Set<number>();
     const queued: RecipientInput[] = [];
     const remoteSeen = new Set<string>();
     const unknown: string[] = [];
@@ -50,7 +56,16 @@ export class MailDispatcher {
           }
           break;
         case 'deliver':
-          for (const a of resolution.accounts) accounts.set(a.id, a);
+          for (const a of resolution.accounts) {
+            accounts.set(a.id, a);
+            const success = r.notify ? wantsNotice(r.notify, 'delivered') : false;
+            // The first recipient that reached the account decides, unless a later one asks for success.
+            if (!dsnOf.has(a.id) || (success && !successWanted.has(a.id))) {
+              const orcpt = r.orcpt ?? (r.address.toLowerCase() !== a.address.toLowerCase() ? `rfc822;${r.address}` : null);
+              dsnOf.set(a.id, { notify: r.notify ?? null, orcpt });
+            }
+            if (success) successWanted.add(a.id);
+          }
           for (const target of resolution.remote) {
             if (remoteSeen.has(target.toLowerCase())) continue;
             remoteSeen.add(target.toLowerCase());
@@ -59,6 +74,15 @@ export class MailDispatcher {
           break;
         default:
           unknown.push(r.address);
+      }
+    }
+    // Only a message with a sender can be reported on (never a report to the null sender).
+    if (req.sender !== '') {
+      for (const id of successWanted) {
+        const account = accounts.get(id)!;
+        accounts.delete(id);
+        const dsn = dsnOf.get(id)!;
+        queued.push({ address: account.address, accountId: id, notify: dsn.notify, orcpt: dsn.orcpt });
       }
     }
     let delivered = 0;
@@ -71,7 +95,8 @@ export class MailDispatcher {
         if (o.ok) delivered++;
         else {
           this.log.warn({ queueId: req.id, to: o.target.account.address, reason: o.reason }, 'local delivery failed; queued for retry');
-          queued.push({ address: o.target.account.address, accountId: o.target.account.id });
+          const dsn = dsnOf.get(o.target.account.id);
+          queued.push({ address: o.target.account.address, accountId: o.target.account.id, notify: dsn?.notify ?? null, orcpt: dsn?.orcpt ?? null });
         }
       }
     }
