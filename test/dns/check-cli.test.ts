@@ -11,12 +11,14 @@ import { startKnot, zoneHeader } from '../support/knot.js';
 import { makeTestCa } from '../support/test-ca.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { mailserver, spawnServer } from '../support/processes.js';
+import { peerAddress } from '../support/peer-address.js';
 
 const KNOT = '127.0.6.80';
-const SMTP_PEER = '127.0.6.81';
-const SERVER = '127.0.6.82';
 
 test('dns check: every check ok for a correct zone; errors with fixes for a broken one', async (t) => {
+  // Fixed ports (25, 443): random free addresses, so a run of this file from another worktree does not collide.
+  const SMTP_PEER = await peerAddress('127.0.6', [25]);
+  const SERVER = await peerAddress('127.0.6', [443]);
   const data = await makeTempDir();
   t.after(() => data.remove());
   const ca = await makeTestCa();
@@ -43,7 +45,7 @@ test('dns check: every check ok for a correct zone; errors with fixes for a brok
   const knot = await startKnot(t, KNOT, {
     'good.test': zone.stdout,
     'broken.test': zoneHeader('broken.test', KNOT) + ['@ MX 10 mx.elsewhere.test.', '@ TXT "v=spf1 ip4:198.51.100.1 -all"', '@ TXT "v=spf1 mx -all"', '_dmarc TXT "v=DMARC1; p=none"', '_mta-sts TXT "v=STSv1; id=1"', `mta-sts A ${SERVER}`].join('\n') + '\n',
-    '6.0.127.in-addr.arpa': zoneHeader('6.0.127.in-addr.arpa', KNOT) + '82 PTR mail.good.test.\n',
+    '6.0.127.in-addr.arpa': zoneHeader('6.0.127.in-addr.arpa', KNOT) + `${SERVER.split('.')[3]} PTR mail.good.test.\n`,
     'bl.test': zoneHeader('bl.test', KNOT) + '2.0.0.127 A 127.0.0.2\n',
   });
   const ports = ['smtp', 'submission', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s', 'http', 'admin'].flatMap((p) => [`--${p}-port`, 'off']);
