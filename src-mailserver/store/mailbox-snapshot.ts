@@ -141,6 +141,16 @@ export class MailboxSnapshots {
 
   /** The mailbox's snapshot as of now (null when the mailbox does not exist). */
   get(mailboxId: number): MailboxSnapshot | null {
+    // Up to date (the common case): one indexed read, no transaction.
+    const cached = this.cache.get(mailboxId);
+    if (cached) {
+      const state = this.stmts.state.get(mailboxId) as MailboxState | undefined;
+      if (state && state.highestmodseq === cached.modseq && state.uidvalidity === cached.uidValidity) {
+        this.cache.delete(mailboxId);
+        this.cache.set(mailboxId, cached);
+        return cached;
+      }
+    }
     return this.db.transaction(() => {
       const state = this.stmts.state.get(mailboxId) as MailboxState | undefined;
       let snap = this.cache.get(mailboxId) ?? null;
