@@ -82,11 +82,16 @@ export class LocalDelivery {
 
   async deliver(spool: SpooledMessage, targets: DeliveryTarget[], internalDate = Date.now()): Promise<DeliveryOutcome[]> {
     const outcomes = new Map<DeliveryTarget, DeliveryOutcome>();
+    // Dovecot reads INTERNALDATE from the file's mtime (the links share the inode): set while the
+    // mailboxes are looked up and linked, and awaited before the directory fsync.
+    const seconds = internalDate / 1000;
+    const touched = utimes(spool.path, seconds, seconds).then(
+      () => null,
+      (err: unknown) => err,
+    );
     let meta: MessageMetaInput | undefined;
     try {
-      meta = await computeMeta(spool.path);
-      const seconds = internalDate / 1000;
-      await utimes(spool.path, seconds, seconds); // Dovecot reads INTERNALDATE from the file's mtime
+      meta = spool.meta ?? (await computeMeta(spool.path));
     } catch (error) {
       this.ctx.log.error({ err: error }, 'cannot read the spooled message');
       return targets.map((target) => ({ target, ok: false, reason: 'error', error }));
@@ -102,7 +107,7 @@ export class LocalDelivery {
       }
     }
     const locks = [...mailboxes.values()].map((m) => ({ id: m.id, exclusive: false }));
-    await this.ctx.locks.many(locks, () => this.place(spool, mailboxes, outcomes, meta!, internalDate));
+    await this.ctx.locks.many(locks, () => this.place(spool, mailboxes, outcomes, meta!, internalDate, touched));
     return targets.map((t) => outcomes.get(t)!);
   }
 
@@ -112,6 +117,7 @@ export class LocalDelivery {
     outcomes: Map<DeliveryTarget, DeliveryOutcome>,
     meta: MessageMetaInput,
     internalDate: number,
+    touched: Promise<unknown>,
   ): Promise<void> {
     const placed: Placed[] = [];
     await Promise.all(
@@ -146,6 +152,15 @@ export class LocalDelivery {
         }
       }),
     );
+    const touchError = await touched;
+    if (touchError) {
+      this.ctx.log.error({ err: touchError }, 'cannot set the message file time');
+      for (const p of placed.splice(0)) {
+        outcomes.set(p.target, { target: p.target, ok: false, reason: 'error', error: touchError });
+        await unlink(this.fileOf(p)).catch(() => undefined);
+      }
+      return;
+    }
     // One fsync per distinct directory, shared with concurrent deliveries (group commit).
     const dirs = [...new Set(placed.map((p) => p.dir))];
     const synced = await Promise.allSettled(dirs.map((d) => this.ctx.dirSync.sync(d)));

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { StagedMessage } from '../../src-mailserver/store/staged-message.js';
 import { incomingDir } from '../../src-mailserver/store/spool.js';
+import { computeMeta } from '../../src-mailserver/store/message-meta.js';
+import { prng, randomBytes } from '../support/random.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 test('small message: memory only; two commits with different prefixes and a field filter', async (t) => {
@@ -40,4 +42,54 @@ test('large message: spills past the memory limit, commits byte for byte, discar
   assert.ok((await readFile(spool.path)).equals(Buffer.concat([Buffer.from('P: x\r\n'), ...chunks])));
   await staged.discard();
   assert.deepEqual((await readdir(incomingDir(dir.path))).filter((n) => n.endsWith('.part')), []);
+});
+
+test('the spool carries the MIME meta parsed on the way to disk, equal to parsing the file (any chunking)', async (t) => {
+  const dir = await makeTempDir();
+  t.after(() => dir.remove());
+  const multipart = Buffer.from(
+    [
+      'From: =?utf-8?q?J=C3=B6rg?= <jorg@example.org>',
+      'To: a@example.com, "B" <b@example.com>',
+      'Subject: =?utf-8?b?SMOpbGxv?= there',
+      'Date: Tue, 1 Oct 2024 10:00:00 +0200',
+      'Message-ID: <m1@example.org>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'hello',
+      '--b1',
+      'Content-Type: message/rfc822',
+      '',
+      'Subject: inner',
+      '',
+      'inner body',
+      '--b1--',
+      '',
+    ].join('\r\n'),
+  );
+  const rand = prng(4242);
+  const inputs = [multipart, Buffer.from('no header end'), Buffer.alloc(0), ...Array.from({ length: 30 }, () => randomBytes(rand, 3000))];
+  for (const [i, input] of inputs.entries()) {
+    // Memory limit 700: longer inputs also take the scratch-file path.
+    const staged = StagedMessage.create(dir.path, 700);
+    for (let at = 0; at < input.length; ) {
+      const n = 1 + Math.floor(rand() * 400);
+      await staged.write(input.subarray(at, at + n));
+      at += n;
+    }
+    const spool = await staged.commit('Received: from x\r\n');
+    await staged.discard();
+    assert.ok(spool.meta, `input ${i}: meta parsed`);
+    assert.deepEqual(spool.meta, await computeMeta(spool.path), `input ${i}`);
+  }
+  const staged = StagedMessage.create(dir.path);
+  await staged.write(multipart);
+  const meta = (await staged.commit('')).meta!;
+  assert.equal(meta.subject, 'héllo there');
+  assert.equal(meta.messageId, '<m1@example.org>');
+  assert.match(meta.from, /jörg <jorg@example.org>/);
 });
