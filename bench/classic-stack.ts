@@ -178,7 +178,8 @@ export class ClassicStack implements Stack {
 
     await writeFile(join(w, 'dovecot', 'passwd'), localParts.map((u) => `${u}@${DOMAIN}:${passwordHash}`).join('\n') + '\n');
     await writeFile(join(w, 'dovecot', 'dovecot.conf'), dovecotConf(w, imapPort));
-    const dovecot = spawn('dovecot', ['-F', '-c', join(w, 'dovecot', 'dovecot.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own session, as under an init system (see our-stack.ts on autogroup scheduling).
+    const dovecot = spawn('dovecot', ['-F', '-c', join(w, 'dovecot', 'dovecot.conf')], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let stderr = '';
     dovecot.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const dovecotLog = async () => `${stderr} ${await readFile(join(w, 'dovecot', 'dovecot.log'), 'utf8').catch(() => '')}`;

@@ -86,6 +86,10 @@ export class OurStack implements Stack {
     const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN, 'serve', ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own session, as a daemon runs (and as Postfix's master puts itself): with the
+      // kernel's autogroup scheduling a session shares the CPU as one group, so under load the
+      // server must not share a group with the bench's own clients.
+      detached: true,
     });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -66,6 +66,13 @@ async function main(): Promise<void> {
 
   const stacks: Stack[] = [];
   let sink: Awaited<ReturnType<typeof startSink>> | null = null;
+  // The servers run in sessions of their own (no terminal's Ctrl-C reaches them): stop them here.
+  const interrupted = (signal: string) => {
+    console.error(`${signal}: stopping both stacks`);
+    void Promise.allSettled([...stacks.map((s) => s.stop()), sink?.stop()]).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const dataDir = join(work, 'ours', 'data');
     const local = allLocalParts(users);
