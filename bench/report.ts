@@ -2,7 +2,8 @@
 // (above 1 = we are better: ours/classic for rates, classic/ours for times and memory). Written
 // as docs/benchmarks.json and as the generated results section of docs/benchmarks.md (between
 // markers; the hand-written findings around it are kept).
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { cpus, totalmem, release } from 'node:os';
 
 export type Better = 'higher' | 'lower';
@@ -121,6 +122,8 @@ export async function writeReport(jsonPath: string, mdPath: string, info: RunInf
       ]),
     ),
   };
+  await mkdir(dirname(jsonPath), { recursive: true });
+  await mkdir(dirname(mdPath), { recursive: true });
   await writeFile(jsonPath, JSON.stringify(json, null, 2) + '\n');
   let md = await readFile(mdPath, 'utf8').catch(() => `# Benchmarks\n\n## Latest results\n\n${BEGIN}\n${END}\n`);
   if (!md.includes(BEGIN)) md += `\n## Latest results\n\n${BEGIN}\n${END}\n`;

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       results.push(...r);
       console.log('\n' + table(r) + '\n');
     };
-    if (groups.has('memory')) show(await idleMemory(ctx));
+    if (groups.has('memory')) show([...(await idleMemory(ctx)), ...(await memoryWorkloads(ctx, true))]);
     if (groups.has('smtp')) show(await smtpIngestWorkloads(ctx));
     if (groups.has('imap')) show(await imapMixedWorkloads(ctx));
     if (groups.has('big')) show(await bigMailboxWorkloads(ctx));
