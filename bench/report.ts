@@ -2,6 +2,7 @@
 // (above 1 = we are better: ours/classic for rates, classic/ours for times and memory). Written
 // as docs/benchmarks.json and as the generated results section of docs/benchmarks.md (between
 // markers; the hand-written findings around it are kept).
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { cpus, totalmem, release } from 'node:os';
@@ -55,6 +56,20 @@ export function result(
   return { name, description, unit, better, ours, classic, ratio, rounds, ...extra };
 }
 
+/** PRETTY_NAME from /etc/os-release, with Debian's point release when there is one. */
+function osName(): string {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(read('/etc/os-release'))?.[1] ?? 'unknown OS';
+  const debian = read('/etc/debian_version').trim();
+  return debian ? `${pretty} (${debian})` : pretty;
+}
+
 export function machineInfo(postfix: string, dovecot: string): RunInfo['machine'] {
   const cpu = cpus();
   return {
@@ -62,7 +77,7 @@ export function machineInfo(postfix: string, dovecot: string): RunInfo['machine'
     cores: cpu.length,
     memoryGb: Math.round(totalmem() / 1024 ** 3),
     kernel: release(),
-    os: 'Debian ' + (process.env.BENCH_OS_VERSION ?? ''),
+    os: osName(),
     node: process.version,
     postfix,
     dovecot,
