@@ -14,8 +14,7 @@ import { startTestServer, type TestServerOptions } from '../support/test-server.
 import { readMessages } from '../support/maildir-reader.js';
 import { SmtpDialog } from '../support/smtp-dialog.js';
 import { mailserver, run } from '../support/processes.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { until as waitUntil } from '../support/until.js';
 
 /** The server's clock: real time plus what the test has skipped. */
 function testClock() {
@@ -24,13 +23,7 @@ function testClock() {
 }
 
 /** Wait (bounded) until `done` holds: for what the server does on its own time, e.g. see a close. */
-async function until(what: string, done: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
-    await sleep(20);
-  }
-}
+const until = (what: string, done: () => boolean, timeoutMs = 15_000) => waitUntil(what, done, timeoutMs, 20);
 
 const MINUTE = 60_000;
 

@@ -12,16 +12,7 @@ import { mailserver } from '../support/processes.js';
 import { readMessages } from '../support/maildir-reader.js';
 import { peerAddress } from '../support/peer-address.js';
 import type { QueueEntryView } from '../../src-mailserver/queue/queue-operations.js';
-
-async function until<T>(what: string, check: () => T | false | null | undefined | Promise<T | false | null | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '../support/until.js';
 
 test('queue list/show/hold/release/retry/bounce/delete through the CLI while the server runs', async (t) => {
   const mx = await peerAddress();

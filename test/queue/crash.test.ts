@@ -12,6 +12,7 @@ import { startSmtpSink } from '../support/smtp-sink.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { mailserver, serveArgs, spawnServer, type ServerProcess } from '../support/processes.js';
 import { peerAddress } from '../support/peer-address.js';
+import { until } from '../support/until.js';
 
 const DNS = '127.0.5.80';
 
@@ -52,14 +53,6 @@ function recipientStatus(dataDir: string): Record<string, string> {
     return Object.fromEntries(rows.map((r) => [r.address, r.status]));
   } finally {
     db.close();
-  }
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
   }
 }
 

@@ -17,6 +17,7 @@ import { makeTestCa } from '../support/test-ca.js';
 import { peerAddress } from '../support/peer-address.js';
 import { SmtpDialog } from '../support/smtp-dialog.js';
 import type { ConfigInput } from '../../src-mailserver/config/config.js';
+import { until } from '../support/until.js';
 
 const DNS = '127.0.5.30';
 /** Peer addresses, picked free at random in 127.0.5.0/24 (see peer-address.ts), by the number the tests use. */
@@ -56,16 +57,6 @@ async function setup(t: TestContext, zones: Record<string, string>, config: Conf
     return info.messageId;
   };
   return { server, send };
-}
-
-async function until<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** The reports (multipart/report) in alice's INBOX, or null while there are none. */

@@ -9,16 +9,7 @@ import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { readMessages } from '../support/maildir-reader.js';
 import { SmtpDialog } from '../support/smtp-dialog.js';
-
-async function until<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { until } from '../support/until.js';
 
 const ACCOUNTS = { 'alice@example.test': 'alice-pw', 'bob@example.test': 'bob-pw', 'carol@example.test': 'carol-pw', 'dave@example.test': 'dave-pw' };
 const maildir = (s: TestServer, user: string) => join(s.dataDir, `mail/example.test/${user}`);

@@ -8,14 +8,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { startTestServer } from '../support/test-server.js';
 import { readMessages } from '../support/maildir-reader.js';
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { until } from '../support/until.js';
 
 test('a local delivery that fails is queued and retried until the mailbox works again (port 25 and submission)', async (t) => {
   const server = await startTestServer(t, {

@@ -21,6 +21,7 @@ import { MailService } from '../../src-mailserver/service.js';
 import { freePort, startKnot } from '../support/knot.js';
 import { startPebble } from '../support/pebble.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { until as waitFor } from '../support/until.js';
 
 const KNOT = '127.0.6.50';
 const SERVER = '127.0.6.51';
@@ -81,14 +82,6 @@ function tlsOpen(port: number, servername: string, ca: string): Promise<TLSSocke
     const s = tlsConnect({ host: SERVER, port, servername, ca }, () => resolve(s));
     s.once('error', reject);
   });
-}
-
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 test('ACME: issue over HTTP-01, serve it, keep it while valid, renew 30 days before expiry without dropping connections', async (t) => {
