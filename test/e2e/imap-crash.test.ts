@@ -48,8 +48,10 @@ test('kill -9 during APPENDs from 8 clients: every acknowledged APPEND survives 
   const acked = new Map<number, string>();
   let stop = false;
   const client = async (n: number) => {
-    const c = await login(port);
+    let c: LineClient | undefined;
     try {
+      // Inside the try: a client still logging in when the server is killed just stops.
+      c = await login(port);
       for (let i = 0; !stop && i < 1000; i++) {
         const msg = body(n, i);
         const r = await c.command(`APPEND INBOX {${Buffer.byteLength(msg)}+}\r\n${msg}`, 5000);
@@ -59,7 +61,7 @@ test('kill -9 during APPENDs from 8 clients: every acknowledged APPEND survives 
     } catch {
       /* the server died under us */
     } finally {
-      c.close();
+      c?.close();
     }
   };
   const clients = Array.from({ length: 8 }, (_, n) => client(n));
